@@ -1,0 +1,166 @@
+//! `mxray`: the same engine as the web app, in a terminal, with JSON output for scripts.
+//!
+//! Every command takes `--resolver URL` (a DNS-over-HTTPS endpoint) or `--zone FILE` (a master
+//! file that is the whole DNS for the run) and `--json`. The commands are declared here so the
+//! interface is stable from the start; each one is filled in by the issue that owns its area and
+//! until then exits with status 2 and says so.
+
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Check and build the DNS records that decide whether a domain's mail is delivered.
+#[derive(Parser, Debug)]
+#[command(name = "mxray", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Where DNS answers come from.
+#[derive(Args, Debug, Clone)]
+struct Source {
+    /// DNS-over-HTTPS endpoint (RFC 8484), e.g. https://cloudflare-dns.com/dns-query
+    #[arg(long, value_name = "URL", conflicts_with = "zone", global = true)]
+    resolver: Option<String>,
+    /// A master file that is the whole DNS for this run (names not in it do not exist)
+    #[arg(long, value_name = "FILE", global = true)]
+    zone: Option<std::path::PathBuf>,
+    /// Print JSON instead of text
+    #[arg(long, global = true)]
+    json: bool,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check a domain: SPF, DKIM, DMARC, MX, reverse DNS, client config, MTA-STS, TLS-RPT, BIMI
+    Check {
+        /// The domain to check
+        domain: String,
+        /// DKIM selectors to check (repeatable)
+        #[arg(long = "selector", value_name = "S")]
+        selectors: Vec<String>,
+        /// A sending IP address to check reverse DNS and SPF for
+        #[arg(long)]
+        ip: Option<String>,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Look up any name and type
+    Lookup {
+        /// The name to look up (an IP address asks for its PTR name)
+        name: String,
+        /// Record types (default TXT)
+        types: Vec<String>,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Analyse a domain's SPF policy
+    Spf {
+        /// The domain whose policy to analyse
+        domain: String,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Check DKIM keys of a domain
+    Dkim {
+        /// The signing domain
+        domain: String,
+        /// Selectors to check (repeatable)
+        #[arg(long = "selector", value_name = "S")]
+        selectors: Vec<String>,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Check a domain's DMARC policy
+    Dmarc {
+        /// The domain whose policy to check
+        domain: String,
+        #[command(flatten)]
+        source: Source,
+    },
+    /// Lint a pasted record without DNS
+    Lint {
+        /// The kind of record: spf, dkim or dmarc
+        kind: String,
+        /// The record text
+        record: String,
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+impl Command {
+    /// The issue that brings this command's engine.
+    fn arrives_with(&self) -> (&'static str, u32) {
+        match self {
+            Self::Check { .. } => ("check", 6),
+            Self::Lookup { .. } => ("lookup", 3),
+            Self::Spf { .. } => ("spf", 4),
+            Self::Dkim { .. } => ("dkim", 5),
+            Self::Dmarc { .. } => ("dmarc", 5),
+            Self::Lint { .. } => ("lint", 4),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (name, issue) = cli.command.arrives_with();
+    eprintln!("mxray {name}: not available in this build yet (planned in issue {issue}).");
+    ExitCode::from(2)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_definition_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn lookup_accepts_several_types_and_a_zone() {
+        let cli = Cli::try_parse_from([
+            "mxray",
+            "lookup",
+            "example.com",
+            "TXT",
+            "MX",
+            "--zone",
+            "z.zone",
+            "--json",
+        ])
+        .unwrap();
+        let Command::Lookup {
+            name,
+            types,
+            source,
+        } = cli.command
+        else {
+            panic!("parsed as another command");
+        };
+        assert_eq!(name, "example.com");
+        assert_eq!(types, ["TXT", "MX"]);
+        assert!(source.json);
+        assert_eq!(source.zone.unwrap().to_str(), Some("z.zone"));
+    }
+
+    #[test]
+    fn resolver_and_zone_exclude_each_other() {
+        let err = Cli::try_parse_from([
+            "mxray",
+            "spf",
+            "example.com",
+            "--zone",
+            "a",
+            "--resolver",
+            "https://x/dns-query",
+        ])
+        .unwrap_err();
+        assert_eq!(err.kind(), clap::error::ErrorKind::ArgumentConflict);
+    }
+}

@@ -1,0 +1,250 @@
+//! What a lookup came to, as values the UI words and the engine reasons with.
+//!
+//! A DNS answer is [`Outcome`]: records, no data, the name does not exist, or the resolver
+//! failed or refused. Getting no DNS answer at all is [`TransportError`]: the network or CORS,
+//! an HTTP status, a wrong content type, a body that is not a DNS message, or a timeout. Each
+//! says in plain words what happened and what to try.
+
+use core::fmt;
+
+use super::{Message, Rcode, Record, RecordType, WireError, WireErrorKind};
+
+/// The DNS-level result of one question.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    /// Records of the asked type (after any CNAMEs, which are in `chain`).
+    Records {
+        records: Vec<Record>,
+        chain: Vec<Record>,
+    },
+    /// The name exists but has no records of this type (NOERROR, empty answer).
+    NoData { chain: Vec<Record> },
+    /// The name does not exist (NXDOMAIN).
+    NxDomain { chain: Vec<Record> },
+    /// The resolver could not get an answer (SERVFAIL).
+    ServFail,
+    /// The resolver refused to answer (REFUSED).
+    Refused,
+    /// Any other response code.
+    OtherRcode(Rcode),
+}
+
+impl Outcome {
+    /// Classifies a response to a question of type `qtype`.
+    pub fn from_message(msg: &Message, qtype: RecordType) -> Self {
+        let (records, chain): (Vec<_>, Vec<_>) =
+            msg.answers.iter().cloned().partition(|r| r.rtype == qtype);
+        let chain: Vec<_> = chain
+            .into_iter()
+            .filter(|r| r.rtype == RecordType::CNAME)
+            .collect();
+        match msg.rcode {
+            Rcode::NOERROR if !records.is_empty() => Self::Records { records, chain },
+            Rcode::NOERROR => Self::NoData { chain },
+            Rcode::NXDOMAIN => Self::NxDomain { chain },
+            Rcode::SERVFAIL => Self::ServFail,
+            Rcode::REFUSED => Self::Refused,
+            other => Self::OtherRcode(other),
+        }
+    }
+
+    /// One sentence for people.
+    pub fn summary(&self, name: &str, qtype: RecordType) -> String {
+        match self {
+            Self::Records { records, .. } => {
+                let n = records.len();
+                format!(
+                    "{n} {qtype} record{} at {name}",
+                    if n == 1 { "" } else { "s" }
+                )
+            }
+            Self::NoData { .. } => format!("{name} exists but has no {qtype} record."),
+            Self::NxDomain { .. } => format!("{name} does not exist (NXDOMAIN)."),
+            Self::ServFail => format!(
+                "The resolver could not get an answer for {name} (SERVFAIL): the domain's name \
+                 servers failed or its DNSSEC is broken. Try again, or ask another resolver."
+            ),
+            Self::Refused => format!("The resolver refused to answer for {name} (REFUSED)."),
+            Self::OtherRcode(rcode) => format!("The resolver answered {rcode} for {name}."),
+        }
+    }
+}
+
+/// Why no DNS answer arrived.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TransportError {
+    /// The request never got a readable response: offline, the resolver unreachable, or the
+    /// resolver does not allow pages to read its answers (no CORS header).
+    Network,
+    /// No answer within the time limit.
+    Timeout { after_ms: u32 },
+    /// An HTTP status other than 200.
+    Http { status: u16 },
+    /// A 200 whose content type is not `application/dns-message`.
+    ContentType { got: String },
+    /// A body that is not a DNS message.
+    Malformed(WireError),
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Network => f.write_str(
+                "Could not reach the resolver, or it does not allow web pages to read its answers \
+                 (no CORS header). Check your connection or choose another resolver.",
+            ),
+            Self::Timeout { after_ms } => write!(
+                f,
+                "The resolver did not answer within {:.1} seconds.",
+                f64::from(*after_ms) / 1000.0
+            ),
+            Self::Http { status: 429 } => f.write_str(
+                "The resolver is rate-limiting these queries (HTTP 429 Too Many Requests). Wait a \
+                 moment or choose another resolver.",
+            ),
+            Self::Http { status } if *status >= 500 => write!(
+                f,
+                "The resolver had an internal error (HTTP {status}). Try again or choose another \
+                 resolver."
+            ),
+            Self::Http { status } => {
+                write!(f, "The resolver answered HTTP {status}, not a DNS answer.")
+            }
+            Self::ContentType { got } if got.starts_with("text/html") => f.write_str(
+                "The resolver's address answered with a web page, not a DNS answer: it is not a \
+                 DNS-over-HTTPS endpoint, or a network login page is in the way.",
+            ),
+            Self::ContentType { got } => write!(
+                f,
+                "The resolver answered with content type {got:?} instead of \
+                 application/dns-message."
+            ),
+            Self::Malformed(err) => match err.kind {
+                WireErrorKind::Truncated => write!(
+                    f,
+                    "The resolver's answer was cut short ({err}); it cannot be trusted."
+                ),
+                WireErrorKind::Malformed(_) => {
+                    write!(
+                        f,
+                        "The resolver's answer is not a valid DNS message ({err})."
+                    )
+                }
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dns::{Flags, Name, RData};
+
+    fn message(rcode: Rcode, answers: Vec<Record>) -> Message {
+        Message {
+            id: 0,
+            flags: Flags::default(),
+            rcode,
+            questions: vec![],
+            answers,
+            authority: vec![],
+            additional: vec![],
+            edns: None,
+        }
+    }
+
+    fn record(rtype: RecordType, data: RData) -> Record {
+        Record {
+            name: Name::parse("example.com").unwrap(),
+            rtype,
+            class: 1,
+            ttl: 60,
+            data,
+        }
+    }
+
+    #[test]
+    fn answers_split_into_records_and_cname_chain() {
+        let cname = record(
+            RecordType::CNAME,
+            RData::Cname(Name::parse("t.example.net").unwrap()),
+        );
+        let txt = record(RecordType::TXT, RData::Txt(vec![b"x".to_vec()]));
+        let outcome = Outcome::from_message(
+            &message(Rcode::NOERROR, vec![cname.clone(), txt.clone()]),
+            RecordType::TXT,
+        );
+        assert_eq!(
+            outcome,
+            Outcome::Records {
+                records: vec![txt],
+                chain: vec![cname]
+            }
+        );
+    }
+
+    #[test]
+    fn negative_and_failed_answers_are_told_apart() {
+        let t = RecordType::TXT;
+        assert!(matches!(
+            Outcome::from_message(&message(Rcode::NOERROR, vec![]), t),
+            Outcome::NoData { .. }
+        ));
+        assert!(matches!(
+            Outcome::from_message(&message(Rcode::NXDOMAIN, vec![]), t),
+            Outcome::NxDomain { .. }
+        ));
+        assert_eq!(
+            Outcome::from_message(&message(Rcode::SERVFAIL, vec![]), t),
+            Outcome::ServFail
+        );
+        assert_eq!(
+            Outcome::from_message(&message(Rcode::REFUSED, vec![]), t),
+            Outcome::Refused
+        );
+        assert!(
+            Outcome::NxDomain { chain: vec![] }
+                .summary("x.test", t)
+                .contains("does not exist")
+        );
+    }
+
+    #[test]
+    fn transport_errors_say_what_happened_in_plain_words() {
+        assert!(
+            TransportError::Http { status: 429 }
+                .to_string()
+                .contains("rate-limiting")
+        );
+        assert!(
+            TransportError::Http { status: 500 }
+                .to_string()
+                .contains("internal error")
+        );
+        assert!(
+            TransportError::ContentType {
+                got: "text/html; charset=utf-8".into()
+            }
+            .to_string()
+            .contains("web page")
+        );
+        assert!(
+            TransportError::ContentType {
+                got: "text/plain".into()
+            }
+            .to_string()
+            .contains("\"text/plain\"")
+        );
+        assert!(
+            TransportError::Timeout { after_ms: 5000 }
+                .to_string()
+                .contains("5.0 seconds")
+        );
+        assert!(TransportError::Network.to_string().contains("CORS"));
+        let cut = TransportError::Malformed(WireError {
+            kind: WireErrorKind::Truncated,
+            offset: 20,
+        });
+        assert!(cut.to_string().contains("cut short"));
+    }
+}

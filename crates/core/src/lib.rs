@@ -1,0 +1,15 @@
+//! mxray's engine: everything that decides what a DNS record means.
+//!
+//! This crate is pure: no network, no browser, no clock. The browser app (`mxray-app`), the
+//! terminal command (`mxray`) and the tests all drive the same code. What lives here:
+//!
+//! - [`dns`]: the RFC 1035 wire codec used for DNS-over-HTTPS (RFC 8484) and the record types.
+//! - [`encoding`]: the small encodings the transports need (base64url without padding).
+//! - [`finding`]: the `Finding` type every lint reports, with its stable code.
+//!
+//! Later modules (SPF, DKIM, DMARC, MX, ...) follow the same rule: bytes and text in, values out.
+#![forbid(unsafe_code)]
+
+pub mod dns;
+pub mod encoding;
+pub mod finding;

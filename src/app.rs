@@ -1,0 +1,79 @@
+//! The app shell: header with navigation, the current page, and a footer naming the resolver.
+
+use leptos::prelude::*;
+
+use crate::pages;
+use crate::resolver::{ResolverChoice, use_resolver};
+use crate::route::{Page, Router, use_router};
+
+/// The whole app.
+#[component]
+pub fn App() -> impl IntoView {
+    let router = Router::install();
+    provide_context(router);
+    let resolver = ResolverChoice::install(router.route().param("resolver"));
+    provide_context(resolver);
+
+    view! {
+        <a class="skip-link" href="#main">"Skip to content"</a>
+        <Header/>
+        <main id="main" class="site-main" tabindex="-1">
+            {move || match router.page() {
+                Page::Home => pages::home::HomePage().into_any(),
+                Page::Lookup => pages::lookup::LookupPage().into_any(),
+                Page::NotFound => pages::coming::NotFoundPage().into_any(),
+                page => view! { <pages::coming::ComingPage page=page/> }.into_any(),
+            }}
+        </main>
+        <Footer/>
+    }
+}
+
+#[component]
+fn Header() -> impl IntoView {
+    let router = use_router();
+    view! {
+        <header class="site-header">
+            <a class="site-header__brand" href=router.base()>
+                <span aria-hidden="true" class="site-header__logo"></span>
+                "mxray"
+            </a>
+            <nav class="site-nav" aria-label="Main">
+                <ul class="site-nav__list">
+                    {Page::NAV
+                        .into_iter()
+                        .map(|page| {
+                            view! {
+                                <li>
+                                    <a
+                                        class="site-nav__link"
+                                        href=router.href(page, &[])
+                                        aria-current=move || (router.page() == page).then_some("page")
+                                    >
+                                        {page.label()}
+                                    </a>
+                                </li>
+                            }
+                        })
+                        .collect_view()}
+                </ul>
+            </nav>
+        </header>
+    }
+}
+
+#[component]
+fn Footer() -> impl IntoView {
+    let resolver = use_resolver();
+    view! {
+        <footer class="site-footer">
+            <p>
+                "DNS answers from "
+                <strong class="site-footer__resolver">{move || resolver.label()}</strong>
+                " ("
+                <code>{move || resolver.url()}</code>
+                ") over DNS-over-HTTPS. mxray runs entirely in your browser; nothing you type is sent anywhere else."
+            </p>
+        </footer>
+    }
+}

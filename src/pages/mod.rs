@@ -1,0 +1,5 @@
+//! One module per page. Pages are thin: they read the route, ask core, and render its values.
+
+pub mod coming;
+pub mod home;
+pub mod lookup;

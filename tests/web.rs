@@ -1,0 +1,155 @@
+//! Browser tests (wasm-bindgen-test in headless Chromium): the shell mounts, navigation is
+//! accessible, routes resolve against the deployment base, and links carry their state.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use mxray_app::route::{Page, Route};
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn document() -> web_sys::Document {
+    web_sys::window().unwrap().document().unwrap()
+}
+
+fn mount_app() -> web_sys::HtmlElement {
+    let doc = document();
+    let host: web_sys::HtmlElement = doc.create_element("div").unwrap().unchecked_into();
+    doc.body().unwrap().append_child(&host).unwrap();
+    let handle = leptos::mount::mount_to(host.clone(), mxray_app::app::App);
+    handle.forget();
+    host
+}
+
+#[wasm_bindgen_test]
+fn shell_has_accessible_navigation_to_every_page() {
+    let host = mount_app();
+    let nav = host
+        .query_selector("nav[aria-label='Main']")
+        .unwrap()
+        .expect("main nav");
+    let links = nav.query_selector_all("a").unwrap();
+    let labels: Vec<String> = (0..links.length())
+        .map(|i| links.item(i).unwrap().text_content().unwrap())
+        .collect();
+    assert_eq!(labels, ["Check", "SPF", "DKIM", "DMARC", "Build", "Lookup"]);
+    let hrefs: Vec<String> = (0..links.length())
+        .map(|i| {
+            links
+                .item(i)
+                .unwrap()
+                .unchecked_into::<web_sys::Element>()
+                .get_attribute("href")
+                .unwrap()
+        })
+        .collect();
+    assert_eq!(hrefs[5], "/lookup");
+    assert!(host.query_selector("main#main").unwrap().is_some());
+    let footer = host
+        .query_selector("footer")
+        .unwrap()
+        .unwrap()
+        .text_content()
+        .unwrap();
+    assert!(
+        footer.contains("Cloudflare"),
+        "footer names the resolver: {footer}"
+    );
+    host.remove();
+}
+
+#[wasm_bindgen_test]
+fn routes_resolve_against_the_deployment_base() {
+    let base = "/tools/mxray/";
+    assert_eq!(Route::parse(base, "/tools/mxray/", "").page, Page::Home);
+    assert_eq!(Route::parse(base, "/tools/mxray", "").page, Page::Home);
+    assert_eq!(
+        Route::parse(base, "/tools/mxray/index.html", "").page,
+        Page::Home
+    );
+    assert_eq!(
+        Route::parse(base, "/tools/mxray/lookup", "").page,
+        Page::Lookup
+    );
+    assert_eq!(
+        Route::parse(base, "/tools/mxray/lookup/", "").page,
+        Page::Lookup
+    );
+    assert_eq!(
+        Route::parse(base, "/tools/mxray/nope", "").page,
+        Page::NotFound
+    );
+    assert_eq!(
+        Route::parse(base, "/elsewhere/lookup", "").page,
+        Page::NotFound
+    );
+    let route = Route::parse("/", "/lookup", "?name=b%C3%BCcher.example&type=TXT");
+    assert_eq!(route.param("name").as_deref(), Some("bücher.example"));
+    assert_eq!(route.param("type").as_deref(), Some("TXT"));
+    assert_eq!(route.param("missing"), None);
+}
+
+#[wasm_bindgen_test]
+fn page_links_encode_their_state() {
+    let owner = Owner::new();
+    owner.with(|| {
+        let router = mxray_app::route::Router::install();
+        let href = router.href(Page::Lookup, &[("name", "a b&c"), ("type", "TXT")]);
+        assert_eq!(href, "/lookup?name=a+b%26c&type=TXT");
+        assert_eq!(router.href(Page::Spf, &[]), "/spf");
+    });
+}
+
+/// Lets the reactive system and the browser run queued work.
+async fn settle() {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        web_sys::window()
+            .unwrap()
+            .set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20)
+            .unwrap();
+    });
+    wasm_bindgen_futures::JsFuture::from(promise).await.unwrap();
+}
+
+#[wasm_bindgen_test]
+async fn internal_links_navigate_without_reload_and_input_stays_text() {
+    let host = mount_app();
+    // The Lookup form keeps what is typed; a hostile name shows up as text in the input only.
+    let router_link: web_sys::HtmlElement = host
+        .query_selector("a[href='/lookup']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    router_link.click();
+    settle().await;
+    let location = web_sys::window().unwrap().location();
+    assert_eq!(location.pathname().unwrap(), "/lookup");
+    let current = host
+        .query_selector("a[aria-current='page']")
+        .unwrap()
+        .unwrap();
+    assert_eq!(current.text_content().unwrap(), "Lookup");
+    let input: web_sys::HtmlInputElement = host
+        .query_selector("#lookup-name")
+        .unwrap()
+        .expect("lookup form rendered after navigation")
+        .unchecked_into();
+    assert_eq!(
+        host.query_selector("label[for='lookup-name']")
+            .unwrap()
+            .unwrap()
+            .text_content()
+            .unwrap(),
+        "Name"
+    );
+    input.set_value("<img src=x onerror=alert(1)>");
+    settle().await;
+    assert!(host.query_selector("img").unwrap().is_none());
+    assert_eq!(
+        input.value(),
+        "<img src=x onerror=alert(1)>",
+        "what was typed is kept"
+    );
+    host.remove();
+}

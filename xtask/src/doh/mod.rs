@@ -1,0 +1,454 @@
+//! The fixture DNS-over-HTTPS server every browser test talks to.
+//!
+//! It answers RFC 8484 GET (`?dns=` base64url, no padding) and POST (`application/dns-message`)
+//! on loopback, authoritatively from master-file zones ([`zone`]), with the CORS headers public
+//! resolvers send. Each connection has its own thread, so queries are answered concurrently;
+//! `delay` holds every answer back, and faults ([`Fault`]) simulate what goes wrong with real
+//! resolvers, globally or for one name and the names under it. Every query is logged as one JSON
+//! line: `{"start_ms", "end_ms", "name", "type", "rcode", "fault", "method"}` with times in
+//! milliseconds since the Unix epoch.
+//!
+//! HTTP/1.1 only: browsers speak HTTP/2 only over TLS, and loopback tests need no TLS.
+
+pub mod zone;
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::{SocketAddr, TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use hickory_proto::op::{Edns, Message, MessageType, OpCode, ResponseCode};
+use hickory_proto::rr::{Name, RecordType};
+
+pub use zone::ZoneStore;
+
+/// What can go wrong with a resolver, as `--fault` names it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Fault {
+    /// Answer with RCODE SERVFAIL.
+    ServFail,
+    /// Answer with RCODE REFUSED.
+    Refused,
+    /// Never answer; the connection stays open until the client gives up.
+    Timeout,
+    /// HTTP 429 Too Many Requests.
+    Http429,
+    /// HTTP 500 Internal Server Error.
+    Http500,
+    /// HTTP 200 with an HTML page (a captive portal or an error page).
+    Html,
+    /// HTTP 200 with a valid DNS body but `Content-Type: text/plain`.
+    ContentType,
+    /// HTTP 200 with the DNS message cut in half.
+    Truncated,
+    /// A valid answer without `Access-Control-Allow-Origin`, so a browser cannot read it.
+    NoCors,
+}
+
+impl Fault {
+    const ALL: [(Self, &'static str); 9] = [
+        (Self::ServFail, "servfail"),
+        (Self::Refused, "refused"),
+        (Self::Timeout, "timeout"),
+        (Self::Http429, "http429"),
+        (Self::Http500, "http500"),
+        (Self::Html, "html"),
+        (Self::ContentType, "content-type"),
+        (Self::Truncated, "truncated"),
+        (Self::NoCors, "no-cors"),
+    ];
+
+    /// The name used on the command line and in the log.
+    pub fn name(self) -> &'static str {
+        Self::ALL
+            .iter()
+            .find(|(f, _)| *f == self)
+            .map_or("", |(_, n)| n)
+    }
+
+    fn from_name(text: &str) -> Option<Self> {
+        Self::ALL.iter().find(|(_, n)| *n == text).map(|(f, _)| *f)
+    }
+}
+
+/// A fault, for every query or for one name and the names under it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FaultRule {
+    pub fault: Fault,
+    pub name: Option<Name>,
+}
+
+impl std::str::FromStr for FaultRule {
+    type Err = String;
+
+    /// `MODE` (every query) or `MODE=NAME` (that name and every name under it).
+    fn from_str(text: &str) -> Result<Self, String> {
+        let (mode, name) = match text.split_once('=') {
+            Some((mode, name)) => (mode, Some(name)),
+            None => (text, None),
+        };
+        let fault = Fault::from_name(mode).ok_or_else(|| {
+            let names: Vec<_> = Fault::ALL.iter().map(|(_, n)| *n).collect();
+            format!("unknown fault {mode:?}; one of: {}", names.join(", "))
+        })?;
+        let name = name
+            .map(|n| Name::from_ascii(n).map(|n| n.to_lowercase()))
+            .transpose()
+            .map_err(|e| format!("bad name in fault {text:?}: {e}"))?;
+        Ok(Self { fault, name })
+    }
+}
+
+/// How the server behaves.
+#[derive(Clone, Debug, Default)]
+pub struct Config {
+    pub delay: Duration,
+    pub faults: Vec<FaultRule>,
+    pub log: Option<PathBuf>,
+}
+
+struct Shared {
+    zones: ZoneStore,
+    config: Config,
+    log: Option<Mutex<std::fs::File>>,
+}
+
+/// A running server.
+pub struct Server {
+    addr: SocketAddr,
+}
+
+impl Server {
+    /// Binds `addr` (port 0 picks a free one) and serves in background threads for the rest of
+    /// the process.
+    pub fn start(addr: SocketAddr, zones: ZoneStore, config: Config) -> std::io::Result<Self> {
+        let listener = TcpListener::bind(addr)?;
+        let addr = listener.local_addr()?;
+        let log = match &config.log {
+            Some(path) => Some(Mutex::new(
+                std::fs::OpenOptions::new()
+                    .create(true)
+                    .append(true)
+                    .open(path)?,
+            )),
+            None => None,
+        };
+        let shared = Arc::new(Shared { zones, config, log });
+        std::thread::Builder::new()
+            .name("doh-accept".into())
+            .spawn(move || {
+                for stream in listener.incoming().flatten() {
+                    let shared = Arc::clone(&shared);
+                    let _ = std::thread::Builder::new()
+                        .name("doh-conn".into())
+                        .spawn(move || serve_connection(stream, &shared));
+                }
+            })?;
+        Ok(Self { addr })
+    }
+
+    /// The address it listens on.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The DoH endpoint URL.
+    pub fn url(&self) -> String {
+        format!("http://{}/dns-query", self.addr)
+    }
+}
+
+struct Request {
+    method: String,
+    target: String,
+    body: Vec<u8>,
+}
+
+/// Reads one HTTP/1.1 request; `None` when the peer closed the connection or sent garbage.
+fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
+    let mut line = String::new();
+    if reader.read_line(&mut line).ok()? == 0 {
+        return None;
+    }
+    let mut parts = line.split_whitespace();
+    let method = parts.next()?.to_owned();
+    let target = parts.next()?.to_owned();
+    let mut content_length = 0usize;
+    loop {
+        let mut header = String::new();
+        if reader.read_line(&mut header).ok()? == 0 {
+            return None;
+        }
+        let header = header.trim_end();
+        if header.is_empty() {
+            break;
+        }
+        if let Some((name, value)) = header.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            content_length = value.trim().parse().ok()?;
+        }
+    }
+    if content_length > 65_535 {
+        return None;
+    }
+    let mut body = vec![0; content_length];
+    reader.read_exact(&mut body).ok()?;
+    Some(Request {
+        method,
+        target,
+        body,
+    })
+}
+
+const CORS: &str = "Access-Control-Allow-Origin: *\r\n";
+
+fn write_response(
+    stream: &mut TcpStream,
+    status: &str,
+    headers: &[String],
+    body: &[u8],
+) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\n", body.len());
+    for h in headers {
+        head.push_str(h);
+    }
+    head.push_str("\r\n");
+    stream.write_all(head.as_bytes())?;
+    stream.write_all(body)?;
+    stream.flush()
+}
+
+fn serve_connection(stream: TcpStream, shared: &Shared) {
+    let Ok(read_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::new(read_half);
+    let mut stream = stream;
+    while let Some(request) = read_request(&mut reader) {
+        if handle(&mut stream, &request, shared).is_err() {
+            return;
+        }
+    }
+}
+
+fn now_ms() -> f64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
+}
+
+/// Handles one request; an `Err` closes the connection.
+fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io::Result<()> {
+    let start = now_ms();
+    let (path, query) = request
+        .target
+        .split_once('?')
+        .unwrap_or((request.target.as_str(), ""));
+    if request.method == "OPTIONS" {
+        // CORS preflight, for POST with Content-Type: application/dns-message.
+        let headers = [
+            CORS.to_owned(),
+            "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n".to_owned(),
+            "Access-Control-Allow-Headers: content-type, accept\r\n".to_owned(),
+            "Access-Control-Max-Age: 86400\r\n".to_owned(),
+        ];
+        return write_response(stream, "204 No Content", &headers, b"");
+    }
+    if path != "/dns-query" {
+        return write_response(stream, "404 Not Found", &[CORS.to_owned()], b"not found\n");
+    }
+    let wire = match request.method.as_str() {
+        "GET" => query
+            .split('&')
+            .find_map(|kv| kv.strip_prefix("dns="))
+            .and_then(|b64| data_encoding::BASE64URL_NOPAD.decode(b64.as_bytes()).ok()),
+        "POST" => Some(request.body.clone()),
+        _ => {
+            return write_response(
+                stream,
+                "405 Method Not Allowed",
+                &[CORS.to_owned()],
+                b"GET or POST\n",
+            );
+        }
+    };
+    let Some(query_msg) = wire.and_then(|w| Message::from_vec(&w).ok()) else {
+        return write_response(
+            stream,
+            "400 Bad Request",
+            &[CORS.to_owned()],
+            b"missing or undecodable dns parameter\n",
+        );
+    };
+    let Some(question) = query_msg.queries.first() else {
+        return write_response(
+            stream,
+            "400 Bad Request",
+            &[CORS.to_owned()],
+            b"no question\n",
+        );
+    };
+    let qname = question.name().clone();
+    let qtype = question.query_type();
+    let fault = fault_for(&shared.config.faults, &qname);
+
+    if !shared.config.delay.is_zero() {
+        std::thread::sleep(shared.config.delay);
+    }
+
+    let response = build_response(&query_msg, &qname, qtype, shared, fault);
+    let wire = response.to_vec().unwrap_or_default();
+    let rcode = response.metadata.response_code;
+    let dns_type = "Content-Type: application/dns-message\r\n".to_owned();
+    let cache = format!("Cache-Control: max-age={}\r\n", min_ttl(&response));
+    let result = match fault {
+        Some(Fault::Timeout) => {
+            log(shared, start, &qname, qtype, "none", fault, &request.method);
+            // Hold the connection without answering until the client gives up.
+            std::thread::sleep(Duration::from_secs(120));
+            return Err(std::io::ErrorKind::TimedOut.into());
+        }
+        Some(Fault::Http429) => write_response(
+            stream,
+            "429 Too Many Requests",
+            &[CORS.to_owned(), "Retry-After: 1\r\n".to_owned()],
+            b"rate limited\n",
+        ),
+        Some(Fault::Http500) => write_response(
+            stream,
+            "500 Internal Server Error",
+            &[CORS.to_owned()],
+            b"internal error\n",
+        ),
+        Some(Fault::Html) => write_response(
+            stream,
+            "200 OK",
+            &[
+                CORS.to_owned(),
+                "Content-Type: text/html; charset=utf-8\r\n".to_owned(),
+            ],
+            b"<!doctype html><html><body><h1>Sign in to the network</h1></body></html>\n",
+        ),
+        Some(Fault::ContentType) => write_response(
+            stream,
+            "200 OK",
+            &[CORS.to_owned(), "Content-Type: text/plain\r\n".to_owned()],
+            &wire,
+        ),
+        Some(Fault::Truncated) => write_response(
+            stream,
+            "200 OK",
+            &[CORS.to_owned(), dns_type],
+            &wire[..wire.len() / 2],
+        ),
+        Some(Fault::NoCors) => write_response(stream, "200 OK", &[dns_type, cache], &wire),
+        Some(Fault::ServFail | Fault::Refused) | None => {
+            write_response(stream, "200 OK", &[CORS.to_owned(), dns_type, cache], &wire)
+        }
+    };
+    let rcode_text = rcode_name(rcode);
+    log(
+        shared,
+        start,
+        &qname,
+        qtype,
+        &rcode_text,
+        fault,
+        &request.method,
+    );
+    result
+}
+
+/// The RFC 1035/6895 mnemonic of a response code, as the log records it.
+fn rcode_name(rcode: ResponseCode) -> String {
+    match u16::from(rcode) {
+        0 => "NOERROR".into(),
+        1 => "FORMERR".into(),
+        2 => "SERVFAIL".into(),
+        3 => "NXDOMAIN".into(),
+        4 => "NOTIMP".into(),
+        5 => "REFUSED".into(),
+        n => format!("RCODE{n}"),
+    }
+}
+
+fn fault_for(rules: &[FaultRule], qname: &Name) -> Option<Fault> {
+    // A rule for a name wins over a global one; the first matching rule of each kind is used.
+    let lower = qname.to_lowercase();
+    rules
+        .iter()
+        .find(|r| r.name.as_ref().is_some_and(|n| n.zone_of(&lower)))
+        .or_else(|| rules.iter().find(|r| r.name.is_none()))
+        .map(|r| r.fault)
+}
+
+fn build_response(
+    query: &Message,
+    qname: &Name,
+    qtype: RecordType,
+    shared: &Shared,
+    fault: Option<Fault>,
+) -> Message {
+    let mut response = Message::new(query.metadata.id, MessageType::Response, OpCode::Query);
+    response.metadata.recursion_desired = query.metadata.recursion_desired;
+    response.metadata.recursion_available = true;
+    response.add_queries(query.queries.iter().cloned());
+    if query.edns.is_some() {
+        let mut edns = Edns::new();
+        edns.set_max_payload(1232);
+        response.set_edns(edns);
+    }
+    match fault {
+        Some(Fault::ServFail) => response.metadata.response_code = ResponseCode::ServFail,
+        Some(Fault::Refused) => response.metadata.response_code = ResponseCode::Refused,
+        _ => {
+            let answer = shared.zones.answer(qname, qtype);
+            response.metadata.response_code = answer.rcode;
+            response.add_answers(answer.answers);
+            response.add_authorities(answer.authority);
+        }
+    }
+    response
+}
+
+/// The smallest TTL in the answer (or the negative TTL), for `Cache-Control` as RFC 8484 §5.1 asks.
+fn min_ttl(response: &Message) -> u32 {
+    response
+        .answers
+        .iter()
+        .chain(&response.authorities)
+        .map(|r| r.ttl)
+        .min()
+        .unwrap_or(0)
+}
+
+fn log(
+    shared: &Shared,
+    start: f64,
+    name: &Name,
+    rtype: RecordType,
+    rcode: &str,
+    fault: Option<Fault>,
+    method: &str,
+) {
+    let Some(file) = &shared.log else {
+        return;
+    };
+    let line = serde_json::json!({
+        "start_ms": start,
+        "end_ms": now_ms(),
+        "name": name.to_ascii(),
+        "type": rtype.to_string(),
+        "rcode": rcode,
+        "fault": fault.map(Fault::name),
+        "method": method,
+    });
+    if let Ok(mut file) = file.lock() {
+        let _ = writeln!(file, "{line}");
+    }
+}
+
+#[cfg(test)]
+mod tests;
