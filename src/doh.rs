@@ -48,17 +48,18 @@ pub async fn query(
         .map_err(|_| TransportError::Network)?;
 
     let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
+    // Owned here and dropped when the query ends, so an unused timer leaks nothing.
     let on_timeout = {
         let timed_out = timed_out.clone();
         let controller = controller.clone();
-        Closure::once_into_js(move || {
+        Closure::<dyn FnMut()>::new(move || {
             timed_out.set(true);
             controller.abort();
         })
     };
     let timer = window
         .set_timeout_with_callback_and_timeout_and_arguments_0(
-            on_timeout.unchecked_ref(),
+            on_timeout.as_ref().unchecked_ref(),
             TIMEOUT_MS as i32,
         )
         .ok();
@@ -68,6 +69,7 @@ pub async fn query(
     if let Some(timer) = timer {
         window.clear_timeout_with_handle(timer);
     }
+    drop(on_timeout);
     let elapsed_ms = now_ms() - started;
     let body = match result {
         Ok(body) => body,

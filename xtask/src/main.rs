@@ -7,6 +7,7 @@
 //! - `doh-fixture`: the fixture DNS-over-HTTPS server on its own.
 
 mod doh;
+mod fuzz;
 mod serve;
 mod static_server;
 mod test;
@@ -48,6 +49,14 @@ enum Task {
     Test,
     /// Run only the end-to-end tests, against the dist/ of the last release build
     E2e,
+    /// Fuzz one of core's parsers with libFuzzer (targets in fuzz/fuzz_targets)
+    Fuzz {
+        /// The target, e.g. wire_message or name_text
+        target: String,
+        /// How long to run
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+    },
     /// Install the toolchain only (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt, Chromium)
     Setup,
     /// Run the fixture DNS-over-HTTPS server (RFC 8484) on master-file zones
@@ -128,6 +137,7 @@ fn main() -> ExitCode {
         } => serve::serve(release, demo, port),
         Task::Test => test::run_all(),
         Task::E2e => test::run_e2e_only(),
+        Task::Fuzz { target, seconds } => fuzz::fuzz(&target, seconds),
         Task::Setup => tools::ensure_build_tools().and_then(|()| tools::ensure_chromium()),
         Task::DohFixture {
             zones,

@@ -22,6 +22,8 @@ pub enum NameError {
     LabelTooLong { offset: usize, len: usize },
     /// The whole name is longer than 255 bytes on the wire (RFC 1035 §2.3.4).
     NameTooLong { len: usize },
+    /// A `\DDD` escape above 255 (RFC 1035 §5.1).
+    BadEscape { offset: usize },
 }
 
 impl fmt::Display for NameError {
@@ -34,6 +36,9 @@ impl fmt::Display for NameError {
             ),
             Self::NameTooLong { len } => {
                 write!(f, "name is {len} bytes long on the wire; the limit is 255")
+            }
+            Self::BadEscape { offset } => {
+                write!(f, "escape at character {offset} is above \\255")
             }
         }
     }
@@ -71,7 +76,14 @@ impl Name {
     /// Parses a dotted name such as `example.com` or `example.com.` (the trailing dot is
     /// optional; the name is always taken as absolute). `\.` and `\DDD` escapes are honoured.
     pub fn parse(text: &str) -> Result<Self, NameError> {
-        let text = text.strip_suffix('.').unwrap_or(text);
+        // The final dot is the root label unless it is escaped (`a\.` is one label "a.").
+        let escapes_before_last = text
+            .strip_suffix('.')
+            .map(|t| t.bytes().rev().take_while(|&b| b == b'\\').count());
+        let text = match escapes_before_last {
+            Some(n) if n % 2 == 0 => &text[..text.len() - 1],
+            _ => text,
+        };
         if text.is_empty() {
             return Ok(Self::root());
         }
@@ -86,10 +98,12 @@ impl Name {
                     if i + 3 < bytes.len()
                         && bytes[i + 1..i + 4].iter().all(u8::is_ascii_digit) =>
                 {
-                    let value = (bytes[i + 1] - b'0') as u16 * 100
-                        + (bytes[i + 2] - b'0') as u16 * 10
-                        + (bytes[i + 3] - b'0') as u16;
-                    label.push(value.min(255) as u8);
+                    let value = u16::from(bytes[i + 1] - b'0') * 100
+                        + u16::from(bytes[i + 2] - b'0') * 10
+                        + u16::from(bytes[i + 3] - b'0');
+                    let byte =
+                        u8::try_from(value).map_err(|_| NameError::BadEscape { offset: i })?;
+                    label.push(byte);
                     i += 4;
                 }
                 b'\\' if i + 1 < bytes.len() => {
@@ -219,6 +233,19 @@ mod tests {
     }
 
     #[test]
+    fn an_escaped_final_dot_belongs_to_the_label() {
+        let name = Name::parse(r"a\.").unwrap();
+        assert_eq!(name.labels(), [b"a.".to_vec()]);
+        assert_eq!(Name::parse(&name.to_string()).unwrap(), name);
+        let two = Name::parse(r"a\\.").unwrap();
+        assert_eq!(
+            two.labels(),
+            [b"a\\".to_vec()],
+            "an escaped backslash, then the root dot"
+        );
+    }
+
+    #[test]
     fn length_limits_are_enforced_with_positions() {
         assert_eq!(
             Name::parse("a..b"),
@@ -236,5 +263,9 @@ mod tests {
         ));
         // a lone backslash at the end is not a panic
         assert!(Name::parse("abc\\").is_ok());
+        assert_eq!(
+            Name::parse(r"a\256b"),
+            Err(NameError::BadEscape { offset: 1 })
+        );
     }
 }

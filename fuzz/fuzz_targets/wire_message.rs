@@ -1,0 +1,15 @@
+//! Any bytes into the DNS message parser: no panic, and whatever decodes also prints.
+#![no_main]
+
+use libfuzzer_sys::fuzz_target;
+use mxray_core::dns::{Message, Outcome};
+
+fuzz_target!(|data: &[u8]| {
+    if let Ok(msg) = Message::from_wire(data) {
+        for record in msg.answers.iter().chain(&msg.authority).chain(&msg.additional) {
+            let _ = record.data.to_string();
+            let _ = record.name.to_fqdn();
+            let _ = Outcome::from_message(&msg, record.rtype);
+        }
+    }
+});
