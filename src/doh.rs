@@ -17,7 +17,8 @@ pub const TIMEOUT_MS: u32 = 5000;
 pub struct Answer {
     pub message: Message,
     pub resolver: String,
-    pub elapsed_ms: f64,
+    /// Whole milliseconds (an integer: float formatting costs kilobytes of wasm).
+    pub elapsed_ms: u32,
 }
 
 fn now_ms() -> f64 {
@@ -70,7 +71,7 @@ pub async fn query(
         window.clear_timeout_with_handle(timer);
     }
     drop(on_timeout);
-    let elapsed_ms = now_ms() - started;
+    let elapsed_ms = (now_ms() - started).max(0.0).round() as u32;
     let body = match result {
         Ok(body) => body,
         Err(_) if timed_out.get() => {

@@ -193,7 +193,7 @@ fn LookupResult(view: LookupView) -> impl IntoView {
                     {title}
                     <p class="result__meta">
                         "Answered by " {mxray_core::dns::doh::resolver_label(&answer.resolver)}
-                        " in " {format!("{:.0}", answer.elapsed_ms)} " ms · RCODE "
+                        " in " {answer.elapsed_ms} " ms · RCODE "
                         {answer.message.rcode.to_string()} " · "
                         {if validated {
                             "DNSSEC: validated by the resolver (AD)"

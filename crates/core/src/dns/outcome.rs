@@ -95,8 +95,10 @@ impl fmt::Display for TransportError {
             ),
             Self::Timeout { after_ms } => write!(
                 f,
-                "The resolver did not answer within {:.1} seconds.",
-                f64::from(*after_ms) / 1000.0
+                // Integer arithmetic: float formatting costs kilobytes of wasm.
+                "The resolver did not answer within {}.{} seconds.",
+                after_ms / 1000,
+                after_ms % 1000 / 100
             ),
             Self::Http { status: 429 } => f.write_str(
                 "The resolver is rate-limiting these queries (HTTP 429 Too Many Requests). Wait a \
@@ -234,6 +236,11 @@ mod tests {
             }
             .to_string()
             .contains("\"text/plain\"")
+        );
+        assert!(
+            TransportError::Timeout { after_ms: 1250 }
+                .to_string()
+                .contains("1.2 seconds")
         );
         assert!(
             TransportError::Timeout { after_ms: 5000 }
