@@ -62,28 +62,18 @@ fn shell_has_accessible_navigation_to_every_page() {
 #[wasm_bindgen_test]
 fn routes_resolve_against_the_deployment_base() {
     let base = "/tools/mxray/";
-    assert_eq!(Route::parse(base, "/tools/mxray/", "").page, Page::Home);
-    assert_eq!(Route::parse(base, "/tools/mxray", "").page, Page::Home);
-    assert_eq!(
-        Route::parse(base, "/tools/mxray/index.html", "").page,
-        Page::Home
-    );
-    assert_eq!(
-        Route::parse(base, "/tools/mxray/lookup", "").page,
-        Page::Lookup
-    );
-    assert_eq!(
-        Route::parse(base, "/tools/mxray/lookup/", "").page,
-        Page::Lookup
-    );
-    assert_eq!(
-        Route::parse(base, "/tools/mxray/nope", "").page,
-        Page::NotFound
-    );
-    assert_eq!(
-        Route::parse(base, "/elsewhere/lookup", "").page,
-        Page::NotFound
-    );
+    let cases = [
+        ("/tools/mxray/", Page::Home),
+        ("/tools/mxray", Page::Home),
+        ("/tools/mxray/index.html", Page::Home),
+        ("/tools/mxray/lookup", Page::Lookup),
+        ("/tools/mxray/lookup/", Page::Lookup),
+        ("/tools/mxray/nope", Page::NotFound),
+        ("/elsewhere/lookup", Page::NotFound),
+    ];
+    for (path, page) in cases {
+        assert_eq!(Route::parse(base, path, "").page, page, "{path}");
+    }
     let route = Route::parse("/", "/lookup", "?name=b%C3%BCcher.example&type=TXT");
     assert_eq!(route.param("name").as_deref(), Some("bücher.example"));
     assert_eq!(route.param("type").as_deref(), Some("TXT"));

@@ -55,31 +55,20 @@ fn handle(stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()> {
         None => (target, None),
     };
     let mut stream = stream;
+    let not_found = |stream: &mut TcpStream| {
+        respond(stream, "404 Not Found", "text/plain", b"not found\n", None)
+    };
     let Some(rel) = path
         .strip_prefix(prefix)
         .or_else(|| (path == prefix.trim_end_matches('/')).then_some(""))
     else {
-        return respond(
-            &mut stream,
-            "404 Not Found",
-            "text/plain",
-            b"not found\n",
-            None,
-        );
+        return not_found(&mut stream);
     };
     let mut file = dir.to_path_buf();
     for part in Path::new(rel).components() {
         match part {
             Component::Normal(p) => file.push(p),
-            _ => {
-                return respond(
-                    &mut stream,
-                    "404 Not Found",
-                    "text/plain",
-                    b"not found\n",
-                    None,
-                );
-            }
+            _ => return not_found(&mut stream),
         }
     }
     if file.is_dir() {
@@ -100,13 +89,7 @@ fn handle(stream: TcpStream, dir: &Path, prefix: &str) -> std::io::Result<()> {
     }
     match std::fs::read(&file) {
         Ok(body) => respond(&mut stream, "200 OK", content_type(&file), &body, None),
-        Err(_) => respond(
-            &mut stream,
-            "404 Not Found",
-            "text/plain",
-            b"not found\n",
-            None,
-        ),
+        Err(_) => not_found(&mut stream),
     }
 }
 
