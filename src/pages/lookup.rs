@@ -170,12 +170,14 @@ fn LookupResult(view: LookupView) -> impl IntoView {
             let summary = outcome.summary(&name, rtype);
             let (records, chain) = match &outcome {
                 Outcome::Records { records, chain } => (records.clone(), chain.clone()),
-                Outcome::NoData { chain } | Outcome::NxDomain { chain } => (Vec::new(), chain.clone()),
+                Outcome::NoData { chain } | Outcome::NxDomain { chain, .. } => {
+                    (Vec::new(), chain.clone())
+                }
                 _ => (Vec::new(), Vec::new()),
             };
             let failed = matches!(
                 outcome,
-                Outcome::ServFail | Outcome::Refused | Outcome::OtherRcode(_)
+                Outcome::ServFail { .. } | Outcome::Refused | Outcome::OtherRcode(_)
             );
             let validated = answer.message.flags.authentic_data;
             let title = if failed {

@@ -11,7 +11,9 @@ pub mod wire;
 
 pub use name::{Name, NameError};
 pub use outcome::{Outcome, TransportError};
-pub use wire::{Edns, Flags, Message, Query, RData, Rcode, Record, WireError, WireErrorKind};
+pub use wire::{
+    Edns, ExtendedError, Flags, Message, Query, RData, Rcode, Record, WireError, WireErrorKind,
+};
 
 /// A resource record TYPE (RFC 1035 §3.2.2 and later registrations). Unknown values are kept
 /// as numbers and printed as `TYPE<n>` (RFC 3597 §5).
@@ -32,6 +34,8 @@ impl RecordType {
     pub const NSEC: Self = Self(47);
     pub const TLSA: Self = Self(52);
     pub const SPF: Self = Self(99);
+    /// RFC 9824 §2: the pseudo-type a compact denial lists to say the name does not exist.
+    pub const NXNAME: Self = Self(128);
     pub const CAA: Self = Self(257);
 
     const NAMES: &'static [(Self, &'static str)] = &[
@@ -48,6 +52,14 @@ impl RecordType {
         (Self::NSEC, "NSEC"),
         (Self::TLSA, "TLSA"),
         (Self::SPF, "SPF"),
+        (Self::NXNAME, "NXNAME"),
+        (Self(46), "RRSIG"),
+        (Self(48), "DNSKEY"),
+        (Self(43), "DS"),
+        (Self(50), "NSEC3"),
+        (Self(51), "NSEC3PARAM"),
+        (Self(64), "SVCB"),
+        (Self(65), "HTTPS"),
         (Self::CAA, "CAA"),
     ];
 
@@ -87,8 +99,10 @@ mod tests {
         assert_eq!(RecordType::from_text("txt"), Some(RecordType::TXT));
         assert_eq!(RecordType::from_text(" AAAA "), Some(RecordType::AAAA));
         assert_eq!(RecordType::from_text("TYPE65"), Some(RecordType(65)));
+        assert_eq!(RecordType::from_text("TYPE999"), Some(RecordType(999)));
         assert_eq!(RecordType::from_text("NOPE"), None);
-        assert_eq!(RecordType(65).to_string(), "TYPE65");
+        assert_eq!(RecordType(999).to_string(), "TYPE999");
+        assert_eq!(RecordType(65).to_string(), "HTTPS");
         assert_eq!(RecordType::MX.to_string(), "MX");
     }
 }

@@ -7,7 +7,7 @@
 
 use core::fmt;
 
-use super::{Message, Rcode, Record, RecordType, WireError, WireErrorKind};
+use super::{ExtendedError, Message, RData, Rcode, Record, RecordType, WireError, WireErrorKind};
 
 /// The DNS-level result of one question.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -19,10 +19,14 @@ pub enum Outcome {
     },
     /// The name exists but has no records of this type (NOERROR, empty answer).
     NoData { chain: Vec<Record> },
-    /// The name does not exist (NXDOMAIN).
-    NxDomain { chain: Vec<Record> },
-    /// The resolver could not get an answer (SERVFAIL).
-    ServFail,
+    /// The name does not exist: NXDOMAIN, or NOERROR with an RFC 9824 compact denial (an NSEC
+    /// for the name listing NXNAME), which Cloudflare and others send instead.
+    NxDomain {
+        chain: Vec<Record>,
+        compact_denial: bool,
+    },
+    /// The resolver could not get an answer (SERVFAIL), with its Extended DNS Errors.
+    ServFail { errors: Vec<ExtendedError> },
     /// The resolver refused to answer (REFUSED).
     Refused,
     /// Any other response code.
@@ -40,9 +44,22 @@ impl Outcome {
             .collect();
         match msg.rcode {
             Rcode::NOERROR if !records.is_empty() => Self::Records { records, chain },
+            Rcode::NOERROR if compact_denial(msg, &chain) => Self::NxDomain {
+                chain,
+                compact_denial: true,
+            },
             Rcode::NOERROR => Self::NoData { chain },
-            Rcode::NXDOMAIN => Self::NxDomain { chain },
-            Rcode::SERVFAIL => Self::ServFail,
+            Rcode::NXDOMAIN => Self::NxDomain {
+                chain,
+                compact_denial: false,
+            },
+            Rcode::SERVFAIL => Self::ServFail {
+                errors: msg
+                    .edns
+                    .as_ref()
+                    .map(super::Edns::extended_errors)
+                    .unwrap_or_default(),
+            },
             Rcode::REFUSED => Self::Refused,
             other => Self::OtherRcode(other),
         }
@@ -60,7 +77,14 @@ impl Outcome {
             }
             Self::NoData { .. } => format!("{name} exists but has no {qtype} record."),
             Self::NxDomain { .. } => format!("{name} does not exist (NXDOMAIN)."),
-            Self::ServFail => format!(
+            Self::ServFail { errors } if !errors.is_empty() => {
+                let reasons: Vec<String> = errors.iter().map(ToString::to_string).collect();
+                format!(
+                    "The resolver could not get an answer for {name} (SERVFAIL). It says: {}.",
+                    reasons.join("; ")
+                )
+            }
+            Self::ServFail { .. } => format!(
                 "The resolver could not get an answer for {name} (SERVFAIL): the domain's name \
                  servers failed or its DNSSEC is broken. Try again, or ask another resolver."
             ),
@@ -68,6 +92,26 @@ impl Outcome {
             Self::OtherRcode(rcode) => format!("The resolver answered {rcode} for {name}."),
         }
     }
+}
+
+/// RFC 9824 §3: a NOERROR answer whose authority section holds an NSEC for the (last) name
+/// asked that lists the NXNAME pseudo-type means the name does not exist.
+fn compact_denial(msg: &Message, chain: &[Record]) -> bool {
+    let asked = match (chain.last(), msg.questions.first()) {
+        (
+            Some(Record {
+                data: RData::Cname(target),
+                ..
+            }),
+            _,
+        ) => target,
+        (None, Some(q)) => &q.name,
+        _ => return false,
+    };
+    msg.authority.iter().any(|r| {
+        r.name == *asked
+            && matches!(&r.data, RData::Nsec { types, .. } if types.contains(&RecordType::NXNAME))
+    })
 }
 
 /// Why no DNS answer arrived.
@@ -194,21 +238,72 @@ mod tests {
         ));
         assert!(matches!(
             Outcome::from_message(&message(Rcode::NXDOMAIN, vec![]), t),
-            Outcome::NxDomain { .. }
+            Outcome::NxDomain {
+                compact_denial: false,
+                ..
+            }
         ));
         assert_eq!(
             Outcome::from_message(&message(Rcode::SERVFAIL, vec![]), t),
-            Outcome::ServFail
+            Outcome::ServFail { errors: vec![] }
         );
         assert_eq!(
             Outcome::from_message(&message(Rcode::REFUSED, vec![]), t),
             Outcome::Refused
         );
         assert!(
-            Outcome::NxDomain { chain: vec![] }
-                .summary("x.test", t)
-                .contains("does not exist")
+            Outcome::NxDomain {
+                chain: vec![],
+                compact_denial: true
+            }
+            .summary("x.test", t)
+            .contains("does not exist")
         );
+    }
+
+    #[test]
+    fn compact_denial_counts_as_a_name_that_does_not_exist() {
+        let mut msg = message(Rcode::NOERROR, vec![]);
+        msg.questions.push(crate::dns::wire::Question {
+            name: Name::parse("example.com").unwrap(),
+            rtype: RecordType::TXT,
+            class: 1,
+        });
+        let nsec = |types| Record {
+            rtype: RecordType::NSEC,
+            data: RData::Nsec {
+                next: Name::parse("\\000.example.com").unwrap(),
+                types,
+            },
+            ..record(RecordType::NSEC, RData::Unknown(vec![]))
+        };
+        msg.authority = vec![nsec(vec![RecordType(46), RecordType::NSEC])];
+        assert!(matches!(
+            Outcome::from_message(&msg, RecordType::TXT),
+            Outcome::NoData { .. }
+        ));
+        msg.authority = vec![nsec(vec![
+            RecordType(46),
+            RecordType::NSEC,
+            RecordType::NXNAME,
+        ])];
+        assert_eq!(
+            Outcome::from_message(&msg, RecordType::TXT),
+            Outcome::NxDomain {
+                chain: vec![],
+                compact_denial: true
+            }
+        );
+    }
+
+    #[test]
+    fn servfail_says_what_the_resolver_reported() {
+        let errors = vec![ExtendedError {
+            code: 7,
+            text: String::new(),
+        }];
+        let text = Outcome::ServFail { errors }.summary("example.com", RecordType::TXT);
+        assert!(text.contains("Signature expired (EDE 7)"), "{text}");
     }
 
     #[test]

@@ -59,6 +59,37 @@ impl fmt::Display for RData {
                 mname.to_fqdn(),
                 rname.to_fqdn()
             ),
+            Self::Srv {
+                priority,
+                weight,
+                port,
+                target,
+            } => write!(f, "{priority} {weight} {port} {}", target.to_fqdn()),
+            Self::Caa { flags, tag, value } => write!(
+                f,
+                "{flags} {} \"{}\"",
+                escape_string(tag),
+                escape_string(value)
+            ),
+            Self::Tlsa {
+                usage,
+                selector,
+                matching,
+                data,
+            } => {
+                write!(f, "{usage} {selector} {matching} ")?;
+                for b in data {
+                    write!(f, "{b:02X}")?;
+                }
+                Ok(())
+            }
+            Self::Nsec { next, types } => {
+                f.write_str(&next.to_fqdn())?;
+                for t in types {
+                    write!(f, " {t}")?;
+                }
+                Ok(())
+            }
             Self::Unknown(bytes) => {
                 write!(f, "\\# {}", bytes.len())?;
                 if !bytes.is_empty() {
@@ -103,5 +134,25 @@ mod tests {
         );
         assert_eq!(RData::Unknown(vec![0xab, 1]).to_string(), r"\# 2 ab01");
         assert_eq!(RData::Unknown(vec![]).to_string(), r"\# 0");
+        let srv = RData::Srv {
+            priority: 0,
+            weight: 1,
+            port: 993,
+            target: Name::parse("imap.example.com").unwrap(),
+        };
+        assert_eq!(srv.to_string(), "0 1 993 imap.example.com.");
+        let caa = RData::Caa {
+            flags: 0,
+            tag: b"issue".to_vec(),
+            value: b"letsencrypt.org".to_vec(),
+        };
+        assert_eq!(caa.to_string(), r#"0 issue "letsencrypt.org""#);
+        let tlsa = RData::Tlsa {
+            usage: 3,
+            selector: 1,
+            matching: 1,
+            data: vec![0xab, 0x01],
+        };
+        assert_eq!(tlsa.to_string(), "3 1 1 AB01");
     }
 }

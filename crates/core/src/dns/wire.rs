@@ -179,6 +179,31 @@ pub enum RData {
         expire: u32,
         minimum: u32,
     },
+    /// RFC 2782.
+    Srv {
+        priority: u16,
+        weight: u16,
+        port: u16,
+        target: Name,
+    },
+    /// RFC 8659: flags, property tag and value, both as bytes.
+    Caa {
+        flags: u8,
+        tag: Vec<u8>,
+        value: Vec<u8>,
+    },
+    /// RFC 6698.
+    Tlsa {
+        usage: u8,
+        selector: u8,
+        matching: u8,
+        data: Vec<u8>,
+    },
+    /// RFC 4034 §4: the next owner name and the types present (the type bitmap).
+    Nsec {
+        next: Name,
+        types: Vec<RecordType>,
+    },
     /// Any other type, as its raw RDATA.
     Unknown(Vec<u8>),
 }
@@ -521,16 +546,174 @@ fn rdata_of(msg: &[u8], rtype: RecordType, start: usize, len: usize) -> Result<R
             }
             RData::Txt(strings)
         }
+        RecordType::SRV => RData::Srv {
+            priority: sub.u16()?,
+            weight: sub.u16()?,
+            port: sub.u16()?,
+            target: sub.name()?,
+        },
+        RecordType::CAA => {
+            let (&flags, rest) = rdata
+                .split_first()
+                .ok_or(wrong_len("CAA record without flags"))?;
+            let (&tag_len, rest) = rest
+                .split_first()
+                .ok_or(wrong_len("CAA record without a tag"))?;
+            let tag_len = usize::from(tag_len);
+            if tag_len == 0 || tag_len > rest.len() {
+                return Err(wrong_len("CAA tag length is zero or past the record"));
+            }
+            RData::Caa {
+                flags,
+                tag: rest[..tag_len].to_vec(),
+                value: rest[tag_len..].to_vec(),
+            }
+        }
+        RecordType::TLSA => match rdata {
+            [usage, selector, matching, data @ ..] => RData::Tlsa {
+                usage: *usage,
+                selector: *selector,
+                matching: *matching,
+                data: data.to_vec(),
+            },
+            _ => return Err(wrong_len("TLSA record shorter than 3 bytes")),
+        },
+        RecordType::NSEC => {
+            let next = sub.name()?;
+            let types = type_bitmap(&msg[sub.pos..end], sub.pos)?;
+            sub.pos = end;
+            RData::Nsec { next, types }
+        }
         _ => RData::Unknown(rdata.to_vec()),
     };
     let decodes_names = matches!(
         rtype,
-        RecordType::CNAME | RecordType::NS | RecordType::PTR | RecordType::MX | RecordType::SOA
+        RecordType::CNAME
+            | RecordType::NS
+            | RecordType::PTR
+            | RecordType::MX
+            | RecordType::SOA
+            | RecordType::SRV
     );
     if decodes_names && sub.pos != end {
         return Err(wrong_len("record data longer than its content"));
     }
     Ok(data)
+}
+
+/// The NSEC/NSEC3 type bitmap (RFC 4034 §4.1.2): windows of up to 32 bytes, in order.
+fn type_bitmap(bytes: &[u8], base: usize) -> Result<Vec<RecordType>, WireError> {
+    let bad = |offset, what| WireError {
+        kind: WireErrorKind::Malformed(what),
+        offset: base + offset,
+    };
+    let mut types = Vec::new();
+    let mut pos = 0;
+    let mut last_window: Option<u8> = None;
+    while pos < bytes.len() {
+        let [window, len] = *bytes
+            .get(pos..pos + 2)
+            .and_then(|b| <&[u8; 2]>::try_from(b).ok())
+            .ok_or(bad(pos, "type bitmap window cut short"))?;
+        if last_window.is_some_and(|w| w >= window) {
+            return Err(bad(pos, "type bitmap windows out of order"));
+        }
+        if len == 0 || len > 32 {
+            return Err(bad(pos, "type bitmap window length not 1 to 32"));
+        }
+        let map = bytes
+            .get(pos + 2..pos + 2 + usize::from(len))
+            .ok_or(bad(pos, "type bitmap window longer than the record"))?;
+        for (i, byte) in map.iter().enumerate() {
+            for bit in 0..8 {
+                if byte & (0x80 >> bit) != 0 {
+                    let low = (i * 8 + bit) as u16;
+                    types.push(RecordType((u16::from(window) << 8) | low));
+                }
+            }
+        }
+        last_window = Some(window);
+        pos += 2 + usize::from(len);
+    }
+    Ok(types)
+}
+
+/// An Extended DNS Error (RFC 8914): why a resolver failed or what it did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExtendedError {
+    pub code: u16,
+    /// The EXTRA-TEXT, if any, lossily decoded as UTF-8.
+    pub text: String,
+}
+
+impl ExtendedError {
+    /// The registered meaning of the code (RFC 8914 §4 and the IANA registry).
+    pub fn meaning(&self) -> &'static str {
+        const NAMES: [&str; 31] = [
+            "Other error",
+            "Unsupported DNSKEY algorithm",
+            "Unsupported DS digest type",
+            "Stale answer",
+            "Forged answer",
+            "DNSSEC indeterminate",
+            "DNSSEC bogus",
+            "Signature expired",
+            "Signature not yet valid",
+            "DNSKEY missing",
+            "RRSIGs missing",
+            "No zone key bit set",
+            "NSEC missing",
+            "Cached error",
+            "Not ready",
+            "Blocked",
+            "Censored",
+            "Filtered",
+            "Prohibited",
+            "Stale NXDOMAIN answer",
+            "Not authoritative",
+            "Not supported",
+            "No reachable authority",
+            "Network error",
+            "Invalid data",
+            "Signature expired before valid",
+            "Too early",
+            "Unsupported NSEC3 iterations value",
+            "Unable to conform to policy",
+            "Synthesized",
+            "Invalid query type",
+        ];
+        NAMES
+            .get(usize::from(self.code))
+            .copied()
+            .unwrap_or("Unregistered error code")
+    }
+}
+
+impl fmt::Display for ExtendedError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (EDE {})", self.meaning(), self.code)?;
+        if !self.text.is_empty() {
+            write!(f, ": {}", self.text)?;
+        }
+        Ok(())
+    }
+}
+
+/// EDNS option code of Extended DNS Errors (RFC 8914 §2).
+const OPT_EDE: u16 = 15;
+
+impl Edns {
+    /// The Extended DNS Errors among the options; malformed ones (under 2 bytes) are skipped.
+    pub fn extended_errors(&self) -> Vec<ExtendedError> {
+        self.options
+            .iter()
+            .filter(|(code, data)| *code == OPT_EDE && data.len() >= 2)
+            .map(|(_, data)| ExtendedError {
+                code: u16::from_be_bytes([data[0], data[1]]),
+                text: String::from_utf8_lossy(&data[2..]).into_owned(),
+            })
+            .collect()
+    }
 }
 
 #[cfg(test)]
@@ -666,5 +849,95 @@ mod tests {
             }
             let _ = Message::from_wire(&buf);
         }
+    }
+
+    /// Wraps one record of `rtype` with `rdata` in a response, owner at the root.
+    fn with_rdata(rtype: RecordType, rdata: &[u8]) -> Vec<u8> {
+        let mut m = vec![0, 0, 0x81, 0x80, 0, 0, 0, 1, 0, 0, 0, 0, 0];
+        m.extend_from_slice(&rtype.0.to_be_bytes());
+        m.extend_from_slice(&[0, 1, 0, 0, 0, 60]);
+        m.extend_from_slice(&(rdata.len() as u16).to_be_bytes());
+        m.extend_from_slice(rdata);
+        m
+    }
+
+    fn only_data(rtype: RecordType, rdata: &[u8]) -> Result<RData, WireError> {
+        Message::from_wire(&with_rdata(rtype, rdata)).map(|m| m.answers[0].data.clone())
+    }
+
+    #[test]
+    fn srv_caa_and_tlsa_decode_their_fields() {
+        assert_eq!(
+            only_data(RecordType::SRV, b"\x00\x05\x00\x00\x14\x95\x04xmpp\x00").unwrap(),
+            RData::Srv {
+                priority: 5,
+                weight: 0,
+                port: 5269,
+                target: Name::parse("xmpp").unwrap()
+            }
+        );
+        assert_eq!(
+            only_data(RecordType::CAA, b"\x80\x05issueca.example").unwrap(),
+            RData::Caa {
+                flags: 128,
+                tag: b"issue".to_vec(),
+                value: b"ca.example".to_vec()
+            }
+        );
+        assert!(only_data(RecordType::CAA, b"\x00\x09issue").is_err());
+        assert_eq!(
+            only_data(RecordType::TLSA, &[3, 1, 1, 0xab]).unwrap(),
+            RData::Tlsa {
+                usage: 3,
+                selector: 1,
+                matching: 1,
+                data: vec![0xab]
+            }
+        );
+        assert!(only_data(RecordType::TLSA, &[3, 1]).is_err());
+    }
+
+    #[test]
+    fn nsec_type_bitmaps_list_their_types() {
+        // next name "\000.x", window 0: A(1) MX(15) TXT(16); window 0 again is out of order.
+        let mut rdata = b"\x01\x00\x01x\x00".to_vec();
+        rdata.extend_from_slice(&[0, 3, 0x40, 0x01, 0x80]);
+        let RData::Nsec { next, types } = only_data(RecordType::NSEC, &rdata).unwrap() else {
+            panic!("not NSEC");
+        };
+        assert_eq!(next.labels()[0], [0]);
+        assert_eq!(types, [RecordType::A, RecordType::MX, RecordType::TXT]);
+        // window 0 bit 128 is not in window 0; NXNAME (128) is in window 0 byte 16
+        let mut compact = b"\x00".to_vec();
+        compact.extend_from_slice(&[0, 17]);
+        compact.extend_from_slice(&[0; 16]);
+        compact.push(0x80);
+        let RData::Nsec { types, .. } = only_data(RecordType::NSEC, &compact).unwrap() else {
+            panic!("not NSEC");
+        };
+        assert_eq!(types, [RecordType::NXNAME]);
+        let mut bad = b"\x00".to_vec();
+        bad.extend_from_slice(&[1, 1, 0x80, 0, 1, 0x80]);
+        assert!(
+            only_data(RecordType::NSEC, &bad).is_err(),
+            "windows must ascend"
+        );
+        assert!(
+            only_data(RecordType::NSEC, b"\x00\x00\x00").is_err(),
+            "zero-length window"
+        );
+    }
+
+    #[test]
+    fn extended_dns_errors_are_read_from_opt() {
+        let mut m = vec![0, 0, 0x81, 0x82, 0, 0, 0, 0, 0, 0, 0, 1];
+        let option = [&[0u8, 15, 0, 7, 0, 6][..], b"bogus"].concat();
+        m.extend_from_slice(&[0, 0, 41, 4, 0xd0, 0, 0, 0, 0]);
+        m.extend_from_slice(&(option.len() as u16).to_be_bytes());
+        m.extend_from_slice(&option);
+        let msg = Message::from_wire(&m).unwrap();
+        let errors = msg.edns.unwrap().extended_errors();
+        assert_eq!(errors[0].code, 6);
+        assert_eq!(errors[0].to_string(), "DNSSEC bogus (EDE 6): bogus");
     }
 }
