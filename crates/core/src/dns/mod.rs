@@ -8,6 +8,7 @@ pub mod name;
 pub mod outcome;
 pub mod present;
 pub mod wire;
+pub mod zone;
 
 pub use name::{Name, NameError};
 pub use outcome::{Outcome, TransportError};

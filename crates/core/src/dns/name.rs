@@ -158,7 +158,9 @@ impl Name {
     /// The presentation form with a trailing dot, escaping as RFC 1035 §5.1 does.
     pub fn to_fqdn(&self) -> String {
         let mut out = self.to_string();
-        out.push('.');
+        if !self.is_root() {
+            out.push('.');
+        }
         out
     }
 }
@@ -221,6 +223,7 @@ mod tests {
         assert_eq!(a.labels().len(), 2);
         assert_eq!(b.to_fqdn(), "example.com.");
         assert!(Name::parse(".").unwrap().is_root());
+        assert_eq!(Name::root().to_fqdn(), ".");
     }
 
     #[test]

@@ -1,0 +1,183 @@
+//! Presentation round trips (`parse(display(x)) == x`) for every record type, and the project's
+//! fixture zones read the same by mxray's zone reader and by hickory-proto's.
+
+use std::collections::BTreeMap;
+
+use mxray_core::dns::zone::{parse_zone, record_line};
+use mxray_core::dns::{Name, RData, Record, RecordType};
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+    fn bytes(&mut self, max: u64) -> Vec<u8> {
+        (0..self.below(max + 1))
+            .map(|_| self.next() as u8)
+            .collect()
+    }
+}
+
+fn name(rng: &mut Rng) -> Name {
+    let labels = (0..rng.below(4))
+        .map(|_| {
+            let mut label = rng.bytes(12);
+            if label.is_empty() {
+                label.push(b'a');
+            }
+            label
+        })
+        .collect();
+    Name::from_labels(labels).unwrap()
+}
+
+fn data(rng: &mut Rng) -> (RecordType, RData) {
+    match rng.below(12) {
+        0 => (RecordType::A, RData::A((rng.next() as u32).into())),
+        1 => (
+            RecordType::AAAA,
+            RData::Aaaa(u128::from(rng.next()).rotate_left(64).into()),
+        ),
+        2 => (RecordType::CNAME, RData::Cname(name(rng))),
+        3 => (RecordType::NS, RData::Ns(name(rng))),
+        4 => (RecordType::PTR, RData::Ptr(name(rng))),
+        5 => (
+            RecordType::MX,
+            RData::Mx {
+                preference: rng.next() as u16,
+                exchange: name(rng),
+            },
+        ),
+        6 => (
+            RecordType::TXT,
+            RData::Txt((0..1 + rng.below(3)).map(|_| rng.bytes(300)).collect()),
+        ),
+        7 => (
+            RecordType::SOA,
+            RData::Soa {
+                mname: name(rng),
+                rname: name(rng),
+                serial: rng.next() as u32,
+                refresh: rng.next() as u32,
+                retry: rng.next() as u32,
+                expire: rng.next() as u32,
+                minimum: rng.next() as u32,
+            },
+        ),
+        8 => (
+            RecordType::SRV,
+            RData::Srv {
+                priority: rng.next() as u16,
+                weight: rng.next() as u16,
+                port: rng.next() as u16,
+                target: name(rng),
+            },
+        ),
+        9 => {
+            let tags: [&[u8]; 3] = [b"issue", b"issuewild", b"iodef"];
+            (
+                RecordType::CAA,
+                RData::Caa {
+                    flags: rng.next() as u8,
+                    tag: tags[rng.below(3) as usize].to_vec(),
+                    value: rng.bytes(40),
+                },
+            )
+        }
+        10 => {
+            let mut data = rng.bytes(40);
+            data.push(1);
+            (
+                RecordType::TLSA,
+                RData::Tlsa {
+                    usage: rng.next() as u8,
+                    selector: rng.next() as u8,
+                    matching: rng.next() as u8,
+                    data,
+                },
+            )
+        }
+        _ => (
+            RecordType(60_000 + rng.below(100) as u16),
+            RData::Unknown(rng.bytes(30)),
+        ),
+    }
+}
+
+#[test]
+fn every_type_survives_print_then_parse() {
+    let mut rng = Rng(0x0123_4567_89ab_cdef);
+    for round in 0..5000 {
+        let (rtype, data) = data(&mut rng);
+        let record = Record {
+            name: name(&mut rng),
+            rtype,
+            class: 1,
+            ttl: rng.next() as u32,
+            data,
+        };
+        let line = record_line(&record);
+        let parsed =
+            parse_zone(&line, None).unwrap_or_else(|e| panic!("round {round}: {line:?}: {e}"));
+        assert_eq!(parsed, [record], "round {round}: {line}");
+    }
+}
+
+#[test]
+fn fixture_zones_read_the_same_as_hickory_reads_them() {
+    use hickory_proto::rr::{Name as HName, RData as HData};
+    use hickory_proto::serialize::txt::Parser;
+
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../tests/zones");
+    let mut files = 0;
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "zone") {
+            continue;
+        }
+        files += 1;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let ours = parse_zone(&text, Some(&Name::root()))
+            .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let (_, sets) = Parser::new(text.as_str(), None, Some(HName::root()))
+            .parse()
+            .unwrap();
+        // (owner, type, ttl) -> TXT strings or the number of records
+        let mut theirs: BTreeMap<(String, u16, u32), Vec<Vec<u8>>> = BTreeMap::new();
+        for set in sets.values() {
+            for r in set.records_without_rrsigs() {
+                let key = (
+                    r.name.to_ascii().to_ascii_lowercase(),
+                    u16::from(r.record_type()),
+                    r.ttl,
+                );
+                let entry = theirs.entry(key).or_default();
+                match &r.data {
+                    HData::TXT(txt) => entry.extend(txt.txt_data.iter().map(|s| s.to_vec())),
+                    _ => entry.push(Vec::new()),
+                }
+            }
+        }
+        let mut mine: BTreeMap<(String, u16, u32), Vec<Vec<u8>>> = BTreeMap::new();
+        for r in &ours {
+            let key = (r.name.to_fqdn().to_ascii_lowercase(), r.rtype.0, r.ttl);
+            let entry = mine.entry(key).or_default();
+            match &r.data {
+                RData::Txt(strings) => entry.extend(strings.iter().cloned()),
+                _ => entry.push(Vec::new()),
+            }
+        }
+        for v in theirs.values_mut().chain(mine.values_mut()) {
+            v.sort();
+        }
+        assert_eq!(mine, theirs, "{}", path.display());
+    }
+    assert!(files >= 4);
+}
