@@ -238,7 +238,7 @@ fn parse_ttl(text: &str) -> Option<u32> {
             'w' => 604_800,
             _ => return None,
         };
-        total += number.take()? * unit;
+        total = total.checked_add(number.take()?.checked_mul(unit)?)?;
     }
     if number.is_some() {
         return None;
@@ -661,6 +661,9 @@ www      IN 60 CNAME @
         assert_eq!(parse_ttl("5x"), None);
         assert_eq!(parse_ttl("h"), None);
         assert_eq!(parse_ttl("10h5"), None);
+        // found by the zone_text fuzz target: overflow must be "not a TTL", not a panic
+        assert_eq!(parse_ttl("9999999999999999H"), None);
+        assert_eq!(parse_ttl("99999999999999999999999s"), None);
     }
 
     #[test]
