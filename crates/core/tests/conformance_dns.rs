@@ -2,6 +2,7 @@
 //! `../shared/conformance/hickory-recordings` (266 query/response pairs with Wireshark's
 //! dissection of each) and `../shared/conformance/native-dns-packet-fixtures` (12 responses with
 //! native-dns-packet's decoding). The data is read from `shared/`; a missing file fails the test.
+#![cfg(not(target_arch = "wasm32"))]
 
 use std::path::PathBuf;
 
