@@ -303,62 +303,74 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
     let rcode = response.metadata.response_code;
     let dns_type = "Content-Type: application/dns-message\r\n".to_owned();
     let cache = format!("Cache-Control: max-age={}\r\n", min_ttl(&response));
-    let result = match fault {
+    let rcode_text = rcode_name(rcode);
+    // The log line is complete before the client can see the answer, so whoever reads the log
+    // after an answer arrives finds its line.
+    let logged = |rcode: &str| log(shared, start, &qname, qtype, rcode, fault, &request.method);
+    match fault {
         Some(Fault::Timeout) => {
-            log(shared, start, &qname, qtype, "none", fault, &request.method);
+            logged("none");
             // Hold the connection without answering until the client gives up.
             std::thread::sleep(Duration::from_secs(120));
-            return Err(std::io::ErrorKind::TimedOut.into());
+            Err(std::io::ErrorKind::TimedOut.into())
         }
-        Some(Fault::Http429) => write_response(
-            stream,
-            "429 Too Many Requests",
-            &[CORS.to_owned(), "Retry-After: 1\r\n".to_owned()],
-            b"rate limited\n",
-        ),
-        Some(Fault::Http500) => write_response(
-            stream,
-            "500 Internal Server Error",
-            &[CORS.to_owned()],
-            b"internal error\n",
-        ),
-        Some(Fault::Html) => write_response(
-            stream,
-            "200 OK",
-            &[
-                CORS.to_owned(),
-                "Content-Type: text/html; charset=utf-8\r\n".to_owned(),
-            ],
-            b"<!doctype html><html><body><h1>Sign in to the network</h1></body></html>\n",
-        ),
-        Some(Fault::ContentType) => write_response(
-            stream,
-            "200 OK",
-            &[CORS.to_owned(), "Content-Type: text/plain\r\n".to_owned()],
-            &wire,
-        ),
-        Some(Fault::Truncated) => write_response(
-            stream,
-            "200 OK",
-            &[CORS.to_owned(), dns_type],
-            &wire[..wire.len() / 2],
-        ),
-        Some(Fault::NoCors) => write_response(stream, "200 OK", &[dns_type, cache], &wire),
+        Some(Fault::Http429) => {
+            logged(&rcode_text);
+            write_response(
+                stream,
+                "429 Too Many Requests",
+                &[CORS.to_owned(), "Retry-After: 1\r\n".to_owned()],
+                b"rate limited\n",
+            )
+        }
+        Some(Fault::Http500) => {
+            logged(&rcode_text);
+            write_response(
+                stream,
+                "500 Internal Server Error",
+                &[CORS.to_owned()],
+                b"internal error\n",
+            )
+        }
+        Some(Fault::Html) => {
+            logged(&rcode_text);
+            write_response(
+                stream,
+                "200 OK",
+                &[
+                    CORS.to_owned(),
+                    "Content-Type: text/html; charset=utf-8\r\n".to_owned(),
+                ],
+                b"<!doctype html><html><body><h1>Sign in to the network</h1></body></html>\n",
+            )
+        }
+        Some(Fault::ContentType) => {
+            logged(&rcode_text);
+            write_response(
+                stream,
+                "200 OK",
+                &[CORS.to_owned(), "Content-Type: text/plain\r\n".to_owned()],
+                &wire,
+            )
+        }
+        Some(Fault::Truncated) => {
+            logged(&rcode_text);
+            write_response(
+                stream,
+                "200 OK",
+                &[CORS.to_owned(), dns_type],
+                &wire[..wire.len() / 2],
+            )
+        }
+        Some(Fault::NoCors) => {
+            logged(&rcode_text);
+            write_response(stream, "200 OK", &[dns_type, cache], &wire)
+        }
         Some(Fault::ServFail | Fault::Refused) | None => {
+            logged(&rcode_text);
             write_response(stream, "200 OK", &[CORS.to_owned(), dns_type, cache], &wire)
         }
-    };
-    let rcode_text = rcode_name(rcode);
-    log(
-        shared,
-        start,
-        &qname,
-        qtype,
-        &rcode_text,
-        fault,
-        &request.method,
-    );
-    result
+    }
 }
 
 /// The RFC 1035/6895 mnemonic of a response code, as the log records it.
@@ -445,8 +457,10 @@ fn log(
         "fault": fault.map(Fault::name),
         "method": method,
     });
+    // One write of the whole line, so a concurrent reader never sees half of it.
+    let line = format!("{line}\n");
     if let Ok(mut file) = file.lock() {
-        let _ = writeln!(file, "{line}");
+        let _ = file.write_all(line.as_bytes());
     }
 }
 
