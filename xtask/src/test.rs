@@ -237,24 +237,15 @@ fn stages(p: &mut Pipeline) -> Result<()> {
 
 /// The fault rules the end-to-end tests rely on: `<mode>.faults.test` shows each fault.
 pub fn e2e_faults() -> Vec<doh::FaultRule> {
-    [
-        "servfail",
-        "refused",
-        "timeout",
-        "http429",
-        "http500",
-        "html",
-        "content-type",
-        "truncated",
-        "no-cors",
-    ]
-    .iter()
-    .map(|m| {
-        format!("{m}={m}.faults.test")
-            .parse()
-            .expect("valid fault rule")
-    })
-    .collect()
+    doh::Fault::all()
+        .map(|fault| doh::FaultRule {
+            fault,
+            name: Some(
+                hickory_proto::rr::Name::from_ascii(format!("{}.faults.test.", fault.name()))
+                    .expect("valid name"),
+            ),
+        })
+        .collect()
 }
 
 fn end_to_end(p: &mut Pipeline) -> Result<()> {

@@ -59,6 +59,11 @@ impl Fault {
         (Self::NoCors, "no-cors"),
     ];
 
+    /// Every fault mode.
+    pub fn all() -> impl Iterator<Item = Self> {
+        Self::ALL.iter().map(|(f, _)| *f)
+    }
+
     /// The name used on the command line and in the log.
     pub fn name(self) -> &'static str {
         Self::ALL
