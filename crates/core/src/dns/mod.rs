@@ -7,6 +7,7 @@ pub mod doh;
 pub mod name;
 pub mod outcome;
 pub mod present;
+pub mod resolver;
 pub mod wire;
 pub mod zone;
 
