@@ -308,74 +308,44 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
     let rcode = response.metadata.response_code;
     let dns_type = "Content-Type: application/dns-message\r\n".to_owned();
     let cache = format!("Cache-Control: max-age={}\r\n", min_ttl(&response));
-    let rcode_text = rcode_name(rcode);
     // The log line is complete before the client can see the answer, so whoever reads the log
     // after an answer arrives finds its line.
     let logged = |rcode: &str| log(shared, start, &qname, qtype, rcode, fault, &request.method);
-    match fault {
-        Some(Fault::Timeout) => {
-            logged("none");
-            // Hold the connection without answering until the client gives up.
-            std::thread::sleep(Duration::from_secs(120));
-            Err(std::io::ErrorKind::TimedOut.into())
-        }
-        Some(Fault::Http429) => {
-            logged(&rcode_text);
-            write_response(
-                stream,
-                "429 Too Many Requests",
-                &[CORS.to_owned(), "Retry-After: 1\r\n".to_owned()],
-                b"rate limited\n",
-            )
-        }
-        Some(Fault::Http500) => {
-            logged(&rcode_text);
-            write_response(
-                stream,
-                "500 Internal Server Error",
-                &[CORS.to_owned()],
-                b"internal error\n",
-            )
-        }
-        Some(Fault::Html) => {
-            logged(&rcode_text);
-            write_response(
-                stream,
-                "200 OK",
-                &[
-                    CORS.to_owned(),
-                    "Content-Type: text/html; charset=utf-8\r\n".to_owned(),
-                ],
-                b"<!doctype html><html><body><h1>Sign in to the network</h1></body></html>\n",
-            )
-        }
-        Some(Fault::ContentType) => {
-            logged(&rcode_text);
-            write_response(
-                stream,
-                "200 OK",
-                &[CORS.to_owned(), "Content-Type: text/plain\r\n".to_owned()],
-                &wire,
-            )
-        }
-        Some(Fault::Truncated) => {
-            logged(&rcode_text);
-            write_response(
-                stream,
-                "200 OK",
-                &[CORS.to_owned(), dns_type],
-                &wire[..wire.len() / 2],
-            )
-        }
-        Some(Fault::NoCors) => {
-            logged(&rcode_text);
-            write_response(stream, "200 OK", &[dns_type, cache], &wire)
-        }
-        Some(Fault::ServFail | Fault::Refused) | None => {
-            logged(&rcode_text);
-            write_response(stream, "200 OK", &[CORS.to_owned(), dns_type, cache], &wire)
-        }
+    if fault == Some(Fault::Timeout) {
+        logged("none");
+        // Hold the connection without answering until the client gives up.
+        std::thread::sleep(Duration::from_secs(120));
+        return Err(std::io::ErrorKind::TimedOut.into());
     }
+    let cors = CORS.to_owned();
+    let (status, headers, body): (&str, Vec<String>, &[u8]) = match fault {
+        Some(Fault::Http429) => (
+            "429 Too Many Requests",
+            vec![cors, "Retry-After: 1\r\n".to_owned()],
+            b"rate limited\n",
+        ),
+        Some(Fault::Http500) => ("500 Internal Server Error", vec![cors], b"internal error\n"),
+        Some(Fault::Html) => (
+            "200 OK",
+            vec![
+                cors,
+                "Content-Type: text/html; charset=utf-8\r\n".to_owned(),
+            ],
+            b"<!doctype html><html><body><h1>Sign in to the network</h1></body></html>\n",
+        ),
+        Some(Fault::ContentType) => (
+            "200 OK",
+            vec![cors, "Content-Type: text/plain\r\n".to_owned()],
+            &wire,
+        ),
+        Some(Fault::Truncated) => ("200 OK", vec![cors, dns_type], &wire[..wire.len() / 2]),
+        Some(Fault::NoCors) => ("200 OK", vec![dns_type, cache], &wire),
+        Some(Fault::ServFail | Fault::Refused | Fault::Timeout) | None => {
+            ("200 OK", vec![cors, dns_type, cache], &wire)
+        }
+    };
+    logged(&rcode_name(rcode));
+    write_response(stream, status, &headers, body)
 }
 
 /// The RFC 1035/6895 mnemonic of a response code, as the log records it.
