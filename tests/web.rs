@@ -103,15 +103,19 @@ async fn settle() {
 }
 
 #[wasm_bindgen_test]
-async fn internal_links_navigate_without_reload_and_input_stays_text() {
+async fn internal_links_navigate_in_place_and_the_form_puts_what_was_typed_in_the_url() {
+    // A resolver that refuses at once, so submitting the form reaches no network.
+    let storage = web_sys::window().unwrap().local_storage().unwrap().unwrap();
+    storage
+        .set_item("mxray.resolver", "http://127.0.0.1:9/dns-query")
+        .unwrap();
     let host = mount_app();
-    // The Lookup form keeps what is typed; a hostile name shows up as text in the input only.
-    let router_link: web_sys::HtmlElement = host
+    let lookup_link: web_sys::HtmlElement = host
         .query_selector("a[href='/lookup']")
         .unwrap()
         .unwrap()
         .unchecked_into();
-    router_link.click();
+    lookup_link.click();
     settle().await;
     let location = web_sys::window().unwrap().location();
     assert_eq!(location.pathname().unwrap(), "/lookup");
@@ -120,11 +124,6 @@ async fn internal_links_navigate_without_reload_and_input_stays_text() {
         .unwrap()
         .unwrap();
     assert_eq!(current.text_content().unwrap(), "Lookup");
-    let input: web_sys::HtmlInputElement = host
-        .query_selector("#lookup-name")
-        .unwrap()
-        .expect("lookup form rendered after navigation")
-        .unchecked_into();
     assert_eq!(
         host.query_selector("label[for='lookup-name']")
             .unwrap()
@@ -133,13 +132,34 @@ async fn internal_links_navigate_without_reload_and_input_stays_text() {
             .unwrap(),
         "Name"
     );
-    input.set_value("<img src=x onerror=alert(1)>");
+    let input: web_sys::HtmlInputElement = host
+        .query_selector("#lookup-name")
+        .unwrap()
+        .expect("lookup form rendered after navigation")
+        .unchecked_into();
+    input.set_value(" Example.ORG ");
+    input
+        .dispatch_event(&web_sys::Event::new("input").unwrap())
+        .unwrap();
+    let submit: web_sys::HtmlElement = host
+        .query_selector("form button[type='submit']")
+        .unwrap()
+        .unwrap()
+        .unchecked_into();
+    submit.click();
     settle().await;
-    assert!(host.query_selector("img").unwrap().is_none());
+    let params = web_sys::UrlSearchParams::new_with_str(&location.search().unwrap()).unwrap();
+    assert_eq!(
+        params.get("name").as_deref(),
+        Some("Example.ORG"),
+        "trimmed, as typed"
+    );
+    assert_eq!(params.get("type").as_deref(), Some("TXT"));
     assert_eq!(
         input.value(),
-        "<img src=x onerror=alert(1)>",
-        "what was typed is kept"
+        "Example.ORG",
+        "the input shows what is being looked up"
     );
+    storage.remove_item("mxray.resolver").unwrap();
     host.remove();
 }

@@ -5,6 +5,7 @@
 
 use leptos::prelude::*;
 use mxray_core::dns::present::escape_string;
+use mxray_core::dns::zone::record_line;
 use mxray_core::dns::{Name, Outcome, RData, Record, RecordType, TransportError};
 
 use crate::doh;
@@ -206,11 +207,11 @@ fn LookupResult(view: LookupView) -> impl IntoView {
                     {(!chain.is_empty()).then(|| view! {
                         <div class="chain">
                             <h3>"Aliases followed"</h3>
-                            <ul class="records">{chain.iter().map(record_line).collect_view()}</ul>
+                            <ul class="records">{chain.iter().map(record_item).collect_view()}</ul>
                         </div>
                     })}
                     {(!records.is_empty()).then(|| view! {
-                        <ul class="records">{records.iter().map(record_line).collect_view()}</ul>
+                        <ul class="records">{records.iter().map(record_item).collect_view()}</ul>
                     })}
                 </section>
             }
@@ -220,14 +221,8 @@ fn LookupResult(view: LookupView) -> impl IntoView {
 }
 
 /// One record in zone-file form; TXT strings are listed one by one with their byte lengths.
-fn record_line(record: &Record) -> impl IntoView {
-    let line = format!(
-        "{} {} IN {} {}",
-        record.name.to_fqdn(),
-        record.ttl,
-        record.rtype,
-        record.data
-    );
+fn record_item(record: &Record) -> impl IntoView {
+    let line = record_line(record);
     let strings = match &record.data {
         RData::Txt(strings) if !strings.is_empty() => Some(strings.clone()),
         _ => None,

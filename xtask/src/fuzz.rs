@@ -24,13 +24,8 @@ pub fn targets() -> Result<Vec<String>> {
 }
 
 fn ensure_cargo_fuzz() -> Result<()> {
-    let installed = Command::new("cargo")
-        .args(["fuzz", "--version"])
-        .output()
-        .is_ok_and(|o| {
-            String::from_utf8_lossy(&o.stdout).trim() == format!("cargo-fuzz {CARGO_FUZZ_VERSION}")
-        });
-    if installed {
+    let want = format!("cargo-fuzz {CARGO_FUZZ_VERSION}");
+    if crate::tools::version_of("cargo-fuzz").as_deref() == Some(want.as_str()) {
         return Ok(());
     }
     step(&format!(

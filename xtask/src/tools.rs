@@ -42,7 +42,7 @@ fn cargo_bin_dir() -> PathBuf {
 }
 
 /// The first line `tool --version` prints, with our PATH; `None` when it is not installed.
-fn version_of(tool: &str) -> Option<String> {
+pub fn version_of(tool: &str) -> Option<String> {
     let out = Command::new(tool)
         .arg("--version")
         .env("PATH", path_env())

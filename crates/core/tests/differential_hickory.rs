@@ -9,25 +9,8 @@ use hickory_proto::rr::rdata::{self, tlsa};
 use hickory_proto::rr::{Name as HName, RData as HData, Record as HRecord, RecordType as HType};
 use mxray_core::dns::{Message, Name, Query, RData, RecordType};
 
-/// xorshift32: deterministic, so a failure reproduces.
-struct Rng(u32);
-
-impl Rng {
-    fn next(&mut self) -> u32 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 17;
-        self.0 ^= self.0 << 5;
-        self.0
-    }
-    fn below(&mut self, n: u32) -> u32 {
-        self.next() % n
-    }
-    fn bytes(&mut self, max: u32) -> Vec<u8> {
-        (0..self.below(max + 1))
-            .map(|_| self.next() as u8)
-            .collect()
-    }
-}
+mod common;
+use common::Rng;
 
 const LABELS: [&str; 8] = [
     "example",
@@ -48,16 +31,16 @@ fn name(rng: &mut Rng) -> HName {
 
 fn record(rng: &mut Rng) -> HRecord {
     let owner = name(rng);
-    let ttl = rng.next() >> 1;
+    let ttl = rng.next_u32() >> 1;
     let data = match rng.below(10) {
-        0 => HData::A(rdata::A(Ipv4Addr::from(rng.next()))),
+        0 => HData::A(rdata::A(Ipv4Addr::from(rng.next_u32()))),
         1 => HData::AAAA(rdata::AAAA(Ipv6Addr::from(
-            (u128::from(rng.next()) << 96) | u128::from(rng.next()),
+            (u128::from(rng.next_u32()) << 96) | u128::from(rng.next_u32()),
         ))),
         2 => HData::CNAME(rdata::CNAME(name(rng))),
         3 => HData::NS(rdata::NS(name(rng))),
         4 => HData::PTR(rdata::PTR(name(rng))),
-        5 => HData::MX(rdata::MX::new(rng.next() as u16, name(rng))),
+        5 => HData::MX(rdata::MX::new(rng.next_u32() as u16, name(rng))),
         6 => {
             let strings: Vec<Vec<u8>> = (0..1 + rng.below(3)).map(|_| rng.bytes(255)).collect();
             HData::TXT(rdata::TXT::from_bytes(
@@ -67,16 +50,16 @@ fn record(rng: &mut Rng) -> HRecord {
         7 => HData::SOA(rdata::SOA::new(
             name(rng),
             name(rng),
-            rng.next(),
-            (rng.next() >> 1) as i32,
-            (rng.next() >> 1) as i32,
-            (rng.next() >> 1) as i32,
-            rng.next(),
+            rng.next_u32(),
+            (rng.next_u32() >> 1) as i32,
+            (rng.next_u32() >> 1) as i32,
+            (rng.next_u32() >> 1) as i32,
+            rng.next_u32(),
         )),
         8 => HData::SRV(rdata::SRV::new(
-            rng.next() as u16,
-            rng.next() as u16,
-            rng.next() as u16,
+            rng.next_u32() as u16,
+            rng.next_u32() as u16,
+            rng.next_u32() as u16,
             name(rng),
         )),
         _ => HData::TLSA(rdata::TLSA::new(
@@ -172,7 +155,7 @@ fn messages_encoded_by_hickory_decode_to_the_same_content() {
     let mut rng = Rng(0x5eed_1234);
     let mut compared = 0;
     for round in 0..3000 {
-        let mut msg = HMessage::new(rng.next() as u16, MessageType::Response, OpCode::Query);
+        let mut msg = HMessage::new(rng.next_u32() as u16, MessageType::Response, OpCode::Query);
         msg.metadata.recursion_desired = true;
         msg.metadata.recursion_available = true;
         msg.metadata.authentic_data = rng.below(2) == 1;

@@ -7,24 +7,8 @@ use std::collections::BTreeMap;
 use mxray_core::dns::zone::{parse_zone, record_line};
 use mxray_core::dns::{Name, RData, Record, RecordType};
 
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn bytes(&mut self, max: u64) -> Vec<u8> {
-        (0..self.below(max + 1))
-            .map(|_| self.next() as u8)
-            .collect()
-    }
-}
+mod common;
+use common::Rng;
 
 fn name(rng: &mut Rng) -> Name {
     let labels = (0..rng.below(4))

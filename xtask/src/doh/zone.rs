@@ -4,6 +4,8 @@
 //! enclosing zone so the client learns the negative TTL (RFC 2308).
 //!
 //! Parsing is hickory-proto's, not mxray's, on purpose: mxray's codec is tested against it.
+//! For the same reason this answering logic parallels `mxray_core::dns::resolver::ZoneResolver`
+//! instead of calling it: the fixture must not share code with what it tests.
 
 use std::collections::BTreeMap;
 use std::path::Path;
