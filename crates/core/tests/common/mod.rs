@@ -1,5 +1,8 @@
 //! Helpers shared by core's integration tests.
-#![allow(dead_code, reason = "each test crate compiles this module and uses a different part")]
+#![allow(
+    dead_code,
+    reason = "each test crate compiles this module and uses a different part"
+)]
 
 /// xorshift64: a deterministic generator, so a failing case reproduces from its round number.
 pub struct Rng(pub u64);
