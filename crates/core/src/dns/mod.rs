@@ -3,6 +3,7 @@
 //! The codec is bytes in, values out; the transports (DoH in the browser, the CLI's HTTP client,
 //! the in-memory zone) only move bytes. See [`wire`] for the message format.
 
+pub mod cache;
 pub mod doh;
 pub mod name;
 pub mod outcome;
@@ -13,6 +14,7 @@ pub mod zone;
 
 pub use name::{Name, NameError};
 pub use outcome::{Outcome, TransportError};
+pub use resolver::{Answered, Attempt, Resolver, Unanswered};
 pub use wire::{
     Edns, ExtendedError, Flags, Message, Query, RData, Rcode, Record, WireError, WireErrorKind,
 };

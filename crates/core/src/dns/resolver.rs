@@ -25,6 +25,58 @@ pub trait Resolver {
 
     /// Asks one question.
     async fn query(&self, name: &Name, rtype: RecordType) -> Result<Message, TransportError>;
+
+    /// Asks one question and says who answered, how fast, and who failed first. Resolvers that
+    /// know more than [`Resolver::query`] tells (failover, timing, caching) override this.
+    async fn ask(&self, name: &Name, rtype: RecordType) -> Result<Answered, Unanswered> {
+        match self.query(name, rtype).await {
+            Ok(message) => Ok(Answered {
+                message,
+                source: self.label(),
+                elapsed_ms: 0,
+                cached: false,
+                attempts: Vec::new(),
+            }),
+            Err(error) => Err(Unanswered {
+                attempts: vec![Attempt {
+                    resolver: self.label(),
+                    problem: error.to_string(),
+                }],
+                error,
+            }),
+        }
+    }
+}
+
+/// An answer with where it came from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Answered {
+    pub message: Message,
+    /// Who answered (a resolver's short name, a zone file, "draft").
+    pub source: String,
+    /// Whole milliseconds from asking to answer (0 from memory).
+    pub elapsed_ms: u32,
+    /// Served from this session's cache (the TTLs shown are aged).
+    pub cached: bool,
+    /// Resolvers asked before `source` that failed, in order.
+    pub attempts: Vec<Attempt>,
+}
+
+/// One resolver that was asked and failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Attempt {
+    pub resolver: String,
+    /// What went wrong, in plain words.
+    pub problem: String,
+}
+
+/// No resolver gave an answer.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Unanswered {
+    /// The first resolver's failure (the one the user chose).
+    pub error: TransportError,
+    /// Every resolver asked, in order, with its failure.
+    pub attempts: Vec<Attempt>,
 }
 
 /// CNAME chains longer than this are cut, as resolvers bound them.

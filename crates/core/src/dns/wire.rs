@@ -471,6 +471,172 @@ impl Message {
     }
 }
 
+impl Message {
+    /// Encodes the message (no name compression). Used to serve answers from memory (the
+    /// fixture-free tests, offline mode) and to check the decoder by round trips. Values a
+    /// message cannot carry are cut to fit: a TXT string to 255 bytes, a section to 65,535
+    /// records.
+    pub fn to_wire(&self) -> Vec<u8> {
+        let mut out = Vec::with_capacity(512);
+        let f = &self.flags;
+        let flags = u16::from(f.response) << 15
+            | u16::from(f.opcode & 0x0f) << 11
+            | u16::from(f.authoritative) << 10
+            | u16::from(f.truncated) << 9
+            | u16::from(f.recursion_desired) << 8
+            | u16::from(f.recursion_available) << 7
+            | u16::from(f.authentic_data) << 5
+            | u16::from(f.checking_disabled) << 4
+            | (self.rcode.0 & 0x0f);
+        let count = |n: usize| u16::try_from(n).unwrap_or(u16::MAX);
+        let extra = usize::from(self.edns.is_some());
+        for value in [
+            self.id,
+            flags,
+            count(self.questions.len()),
+            count(self.answers.len()),
+            count(self.authority.len()),
+            count(self.additional.len() + extra),
+        ] {
+            out.extend_from_slice(&value.to_be_bytes());
+        }
+        for q in self.questions.iter().take(usize::from(u16::MAX)) {
+            q.name.write_wire(&mut out);
+            out.extend_from_slice(&q.rtype.0.to_be_bytes());
+            out.extend_from_slice(&q.class.to_be_bytes());
+        }
+        let additional_room = usize::from(u16::MAX) - extra;
+        for (section, limit) in [
+            (&self.answers, usize::from(u16::MAX)),
+            (&self.authority, usize::from(u16::MAX)),
+            (&self.additional, additional_room),
+        ] {
+            for record in section.iter().take(limit) {
+                record.name.write_wire(&mut out);
+                out.extend_from_slice(&record.rtype.0.to_be_bytes());
+                out.extend_from_slice(&record.class.to_be_bytes());
+                out.extend_from_slice(&record.ttl.to_be_bytes());
+                write_with_length(&mut out, |out| record.data.write_wire(out));
+            }
+        }
+        if let Some(edns) = &self.edns {
+            out.push(0);
+            out.extend_from_slice(&RecordType::OPT.0.to_be_bytes());
+            out.extend_from_slice(&edns.payload.to_be_bytes());
+            let ttl = u32::from(self.rcode.0 >> 4 & 0xff) << 24
+                | u32::from(edns.version) << 16
+                | if edns.dnssec_ok { 0x8000 } else { 0 };
+            out.extend_from_slice(&ttl.to_be_bytes());
+            write_with_length(&mut out, |out| {
+                for (code, data) in &edns.options {
+                    out.extend_from_slice(&code.to_be_bytes());
+                    let data = &data[..data.len().min(usize::from(u16::MAX))];
+                    out.extend_from_slice(&(data.len() as u16).to_be_bytes());
+                    out.extend_from_slice(data);
+                }
+            });
+        }
+        out
+    }
+}
+
+/// Writes a 16-bit length and then what `write` writes (cut to 65,535 bytes).
+fn write_with_length(out: &mut Vec<u8>, write: impl FnOnce(&mut Vec<u8>)) {
+    let at = out.len();
+    out.extend_from_slice(&[0, 0]);
+    write(out);
+    let len = (out.len() - at - 2).min(usize::from(u16::MAX));
+    out.truncate(at + 2 + len);
+    out[at..at + 2].copy_from_slice(&(len as u16).to_be_bytes());
+}
+
+impl RData {
+    /// Appends the uncompressed wire form (RFC 1035 §3.3 and each type's RFC).
+    pub fn write_wire(&self, out: &mut Vec<u8>) {
+        match self {
+            Self::A(ip) => out.extend_from_slice(&ip.octets()),
+            Self::Aaaa(ip) => out.extend_from_slice(&ip.octets()),
+            Self::Cname(name) | Self::Ns(name) | Self::Ptr(name) => name.write_wire(out),
+            Self::Mx {
+                preference,
+                exchange,
+            } => {
+                out.extend_from_slice(&preference.to_be_bytes());
+                exchange.write_wire(out);
+            }
+            Self::Txt(strings) => {
+                for s in strings {
+                    let s = &s[..s.len().min(255)];
+                    out.push(s.len() as u8);
+                    out.extend_from_slice(s);
+                }
+            }
+            Self::Soa {
+                mname,
+                rname,
+                serial,
+                refresh,
+                retry,
+                expire,
+                minimum,
+            } => {
+                mname.write_wire(out);
+                rname.write_wire(out);
+                for value in [serial, refresh, retry, expire, minimum] {
+                    out.extend_from_slice(&value.to_be_bytes());
+                }
+            }
+            Self::Srv {
+                priority,
+                weight,
+                port,
+                target,
+            } => {
+                for value in [priority, weight, port] {
+                    out.extend_from_slice(&value.to_be_bytes());
+                }
+                target.write_wire(out);
+            }
+            Self::Caa { flags, tag, value } => {
+                out.push(*flags);
+                let tag = &tag[..tag.len().min(255)];
+                out.push(tag.len() as u8);
+                out.extend_from_slice(tag);
+                out.extend_from_slice(value);
+            }
+            Self::Tlsa {
+                usage,
+                selector,
+                matching,
+                data,
+            } => {
+                out.extend_from_slice(&[*usage, *selector, *matching]);
+                out.extend_from_slice(data);
+            }
+            Self::Nsec { next, types } => {
+                next.write_wire(out);
+                let mut types = types.clone();
+                types.sort_unstable();
+                types.dedup();
+                for window in 0..=255u8 {
+                    let mut map = [0u8; 32];
+                    let mut len = 0;
+                    for t in types.iter().filter(|t| (t.0 >> 8) as u8 == window) {
+                        let low = usize::from(t.0 & 0xff);
+                        map[low / 8] |= 0x80 >> (low % 8);
+                        len = low / 8 + 1;
+                    }
+                    if len > 0 {
+                        out.extend_from_slice(&[window, len as u8]);
+                        out.extend_from_slice(&map[..len]);
+                    }
+                }
+            }
+            Self::Unknown(bytes) => out.extend_from_slice(bytes),
+        }
+    }
+}
+
 fn opt_options(rdata: &[u8], base: usize) -> Result<Vec<(u16, Vec<u8>)>, WireError> {
     let mut options = Vec::new();
     let mut pos = 0;
