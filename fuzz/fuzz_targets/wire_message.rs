@@ -1,4 +1,5 @@
-//! Any bytes into the DNS message parser: no panic, and whatever decodes also prints.
+//! Any bytes into the DNS message parser: no panic, whatever decodes also prints, and encoding
+//! a decoded message decodes back to the same message.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
@@ -11,5 +12,7 @@ fuzz_target!(|data: &[u8]| {
             let _ = record.name.to_fqdn();
             let _ = Outcome::from_message(&msg, record.rtype);
         }
+        let again = Message::from_wire(&msg.to_wire());
+        assert_eq!(again.as_ref(), Ok(&msg), "encode then decode changed the message");
     }
 });

@@ -237,7 +237,11 @@ fn a_servfail_everywhere_is_returned_as_the_dns_answer_it_is() {
     let answer = run(doh(&script).ask(&n("example.com"), RecordType::TXT)).unwrap();
     assert_eq!(answer.message.rcode, Rcode::SERVFAIL);
     assert_eq!(answer.source, "one.example");
-    assert_eq!(answer.attempts.len(), 1, "only the other resolver's failure");
+    assert_eq!(
+        answer.attempts.len(),
+        1,
+        "only the other resolver's failure"
+    );
     assert_eq!(answer.attempts[0].resolver, "two.example");
 }
 
@@ -358,7 +362,11 @@ fn failures_are_never_kept() {
     run(cache.ask(&n("example.com"), RecordType::TXT)).unwrap();
     script.set("two.example", Behaviour::Timeout);
     run(cache.ask(&n("example.com"), RecordType::TXT)).unwrap();
-    assert_eq!(script.requests(), 6, "SERVFAIL and timeouts are asked again");
+    assert_eq!(
+        script.requests(),
+        6,
+        "SERVFAIL and timeouts are asked again"
+    );
 }
 
 #[test]

@@ -179,7 +179,9 @@ impl<R: Resolver, C: Clock> Cache<R, C> {
                 }
             }
             let flight = Rc::new(Flight::default());
-            self.flights.borrow_mut().insert(key.clone(), flight.clone());
+            self.flights
+                .borrow_mut()
+                .insert(key.clone(), flight.clone());
             self.count(|s| {
                 s.sent += 1;
                 s.in_flight += 1;
@@ -214,7 +216,10 @@ struct Leader<'a, R, C> {
 impl<R, C> Drop for Leader<'_, R, C> {
     fn drop(&mut self) {
         let mut flights = self.cache.flights.borrow_mut();
-        if flights.get(self.key).is_some_and(|f| Rc::ptr_eq(f, self.flight)) {
+        if flights
+            .get(self.key)
+            .is_some_and(|f| Rc::ptr_eq(f, self.flight))
+        {
             flights.remove(self.key);
         }
         drop(flights);

@@ -5,6 +5,7 @@
 
 pub mod cache;
 pub mod doh;
+pub mod input;
 pub mod name;
 pub mod outcome;
 pub mod present;
