@@ -4,7 +4,9 @@
 //! on loopback, authoritatively from master-file zones ([`zone`]), with the CORS headers public
 //! resolvers send. Each connection has its own thread, so queries are answered concurrently;
 //! `delay` holds every answer back, and faults ([`Fault`]) simulate what goes wrong with real
-//! resolvers, globally or for one name and the names under it. Every query is logged as one JSON
+//! resolvers, globally, for one name and the names under it, or for every query sent to
+//! `/fault/MODE/dns-query` (so one server also plays a broken resolver beside a good one). Every
+//! query is logged as one JSON
 //! line: `{"start_ms", "end_ms", "name", "type", "rcode", "fault", "method"}` with times in
 //! milliseconds since the Unix epoch.
 //!
@@ -162,6 +164,11 @@ impl Server {
     pub fn url(&self) -> String {
         format!("http://{}/dns-query", self.addr)
     }
+
+    /// The endpoint that answers every query with `fault`.
+    pub fn fault_url(&self, fault: Fault) -> String {
+        format!("http://{}/fault/{}/dns-query", self.addr, fault.name())
+    }
 }
 
 struct Request {
@@ -261,9 +268,28 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
         ];
         return write_response(stream, "204 No Content", &headers, b"");
     }
-    if path != "/dns-query" {
-        return write_response(stream, "404 Not Found", &[CORS.to_owned()], b"not found\n");
-    }
+    // `/dns-query`, or `/fault/MODE/dns-query`: one server is then several resolvers, a broken
+    // one and a good one, for failover tests.
+    let path_fault = match path
+        .strip_prefix("/fault/")
+        .and_then(|p| p.strip_suffix("/dns-query"))
+    {
+        Some(mode) => match Fault::from_name(mode) {
+            Some(fault) => Some(fault),
+            None => {
+                return write_response(
+                    stream,
+                    "404 Not Found",
+                    &[CORS.to_owned()],
+                    b"no such fault\n",
+                );
+            }
+        },
+        None if path == "/dns-query" => None,
+        None => {
+            return write_response(stream, "404 Not Found", &[CORS.to_owned()], b"not found\n");
+        }
+    };
     let wire = match request.method.as_str() {
         "GET" => query
             .split('&')
@@ -297,7 +323,7 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
     };
     let qname = question.name().clone();
     let qtype = question.query_type();
-    let fault = fault_for(&shared.config.faults, &qname);
+    let fault = path_fault.or_else(|| fault_for(&shared.config.faults, &qname));
 
     if !shared.config.delay.is_zero() {
         std::thread::sleep(shared.config.delay);

@@ -83,9 +83,13 @@ fn send(addr: SocketAddr, raw: &[u8]) -> std::io::Result<HttpResponse> {
 }
 
 fn get(addr: SocketAddr, wire: &[u8]) -> std::io::Result<HttpResponse> {
+    get_at(addr, "/dns-query", wire)
+}
+
+fn get_at(addr: SocketAddr, path: &str, wire: &[u8]) -> std::io::Result<HttpResponse> {
     let b64 = data_encoding::BASE64URL_NOPAD.encode(wire);
     let raw = format!(
-        "GET /dns-query?dns={b64} HTTP/1.1\r\nHost: x\r\nAccept: application/dns-message\r\n\r\n"
+        "GET {path}?dns={b64} HTTP/1.1\r\nHost: x\r\nAccept: application/dns-message\r\n\r\n"
     );
     send(addr, raw.as_bytes())
 }
@@ -281,6 +285,32 @@ fn per_name_faults_hit_that_name_and_below_only() {
     assert_eq!(rcode("MAIL.fixture.test."), ResponseCode::ServFail);
     assert_eq!(rcode("x.mail.fixture.test."), ResponseCode::ServFail);
     assert_eq!(rcode("fixture.test."), ResponseCode::NoError);
+}
+
+#[test]
+fn fault_paths_make_one_server_a_broken_resolver_too() {
+    let server = start(Config::default());
+    let wire = query_wire("fixture.test.", RecordType::TXT);
+    let broken = server.fault_url(Fault::ServFail);
+    let path = broken.split_once(&server.addr().to_string()).unwrap().1;
+    let res = get_at(server.addr(), path, &wire).unwrap();
+    let msg = Message::from_vec(&res.body).unwrap();
+    assert_eq!(msg.metadata.response_code, ResponseCode::ServFail);
+    let res = get_at(server.addr(), "/fault/http500/dns-query", &wire).unwrap();
+    assert_eq!(res.status, 500);
+    assert_eq!(
+        get_at(server.addr(), "/fault/nope/dns-query", &wire)
+            .unwrap()
+            .status,
+        404
+    );
+    let res = get(server.addr(), &wire).unwrap();
+    let msg = Message::from_vec(&res.body).unwrap();
+    assert_eq!(
+        msg.metadata.response_code,
+        ResponseCode::NoError,
+        "the plain path is unaffected"
+    );
 }
 
 #[test]

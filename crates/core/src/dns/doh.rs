@@ -46,7 +46,12 @@ pub fn resolver_label(url: &str) -> String {
         return known.name.to_owned();
     }
     let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
-    rest.split('/').next().unwrap_or(rest).to_owned()
+    let rest = rest.split(['?', '#']).next().unwrap_or(rest);
+    match rest.split_once('/') {
+        Some((_, "dns-query" | "")) | None => rest.split('/').next().unwrap_or(rest).to_owned(),
+        // A path other than the usual one tells two resolvers on one host apart.
+        _ => rest.to_owned(),
+    }
 }
 
 /// Checks a resolver URL typed or linked by a user: `https://` anywhere, or `http://` on this
@@ -260,6 +265,12 @@ mod tests {
         assert_eq!(
             resolver_label("http://127.0.0.1:8053/dns-query"),
             "127.0.0.1:8053"
+        );
+        assert_eq!(resolver_label("https://doh.example/"), "doh.example");
+        assert_eq!(resolver_label("https://doh.example"), "doh.example");
+        assert_eq!(
+            resolver_label("http://127.0.0.1:8053/fault/servfail/dns-query?x=1"),
+            "127.0.0.1:8053/fault/servfail/dns-query"
         );
     }
 

@@ -4,6 +4,7 @@
 //! the in-memory zone) only move bytes. See [`wire`] for the message format.
 
 pub mod cache;
+pub mod compare;
 pub mod doh;
 pub mod input;
 pub mod name;

@@ -156,3 +156,48 @@ mod tests {
         assert_eq!(tlsa.to_string(), "3 1 1 AB01");
     }
 }
+
+/// A number of seconds in words, to the two largest units: `1 hour`, `5 minutes 30 seconds`,
+/// `2 days 3 hours`.
+pub fn duration_words(seconds: u32) -> String {
+    const UNITS: [(u32, &str); 4] = [
+        (86_400, "day"),
+        (3600, "hour"),
+        (60, "minute"),
+        (1, "second"),
+    ];
+    let mut parts = Vec::new();
+    let mut rest = seconds;
+    for (size, unit) in UNITS {
+        let n = rest / size;
+        if n > 0 && parts.len() < 2 {
+            parts.push(format!("{n} {unit}{}", if n == 1 { "" } else { "s" }));
+            rest -= n * size;
+        } else if !parts.is_empty() {
+            // Only adjacent units: "1 day 5 seconds" reads worse than "1 day".
+            break;
+        }
+    }
+    if parts.is_empty() {
+        "0 seconds".to_owned()
+    } else {
+        parts.join(" ")
+    }
+}
+
+#[cfg(test)]
+mod duration_tests {
+    use super::duration_words;
+
+    #[test]
+    fn durations_read_as_people_say_them() {
+        assert_eq!(duration_words(0), "0 seconds");
+        assert_eq!(duration_words(1), "1 second");
+        assert_eq!(duration_words(300), "5 minutes");
+        assert_eq!(duration_words(330), "5 minutes 30 seconds");
+        assert_eq!(duration_words(3600), "1 hour");
+        assert_eq!(duration_words(86_400 + 7200 + 5), "1 day 2 hours");
+        assert_eq!(duration_words(86_405), "1 day");
+        assert_eq!(duration_words(u32::MAX), "49710 days 6 hours");
+    }
+}
