@@ -3,7 +3,7 @@
 use leptos::prelude::*;
 
 use crate::pages;
-use crate::resolver::{ResolverChoice, use_resolver};
+use crate::resolver::{Resolvers, use_resolvers};
 use crate::route::{Page, Router, use_router};
 
 /// The whole app.
@@ -11,8 +11,8 @@ use crate::route::{Page, Router, use_router};
 pub fn App() -> impl IntoView {
     let router = Router::install();
     provide_context(router);
-    let resolver = ResolverChoice::install(router.route().param("resolver"));
-    provide_context(resolver);
+    let resolvers = Resolvers::install(router.route().params("resolver"));
+    provide_context(resolvers);
 
     view! {
         <a class="skip-link" href="#main">"Skip to content"</a>
@@ -64,15 +64,13 @@ fn Header() -> impl IntoView {
 
 #[component]
 fn Footer() -> impl IntoView {
-    let resolver = use_resolver();
+    let resolvers = use_resolvers();
     view! {
         <footer class="site-footer">
             <p>
                 "DNS answers from "
-                <strong class="site-footer__resolver">{move || resolver.label()}</strong>
-                " ("
-                <code>{move || resolver.url()}</code>
-                ") over DNS-over-HTTPS. mxray runs entirely in your browser; nothing you type is sent anywhere else."
+                <strong class="site-footer__resolver">{move || resolvers.order_label()}</strong>
+                " over DNS-over-HTTPS (change this on the Lookup page). mxray runs entirely in your browser; nothing you type is sent anywhere else."
             </p>
         </footer>
     }

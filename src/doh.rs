@@ -1,118 +1,141 @@
-//! The browser's DNS-over-HTTPS transport (RFC 8484): it only moves bytes.
+//! The browser's side of DNS-over-HTTPS (RFC 8484): it only moves bytes and reads the clock.
 //!
-//! A GET with `?dns=` and only `Accept: application/dns-message`, so no CORS preflight is sent;
-//! the query has ID 0 so the browser's HTTP cache can share answers. Encoding, decoding and
-//! the wording of every failure are `mxray-core`'s.
+//! [`BrowserFetch`] is core's `HttpGet`: a GET with `?dns=` and only
+//! `Accept: application/dns-message`, so no CORS preflight is sent, given up with an
+//! `AbortController` after the time limit. Failover, caching, sharing identical questions,
+//! decoding and the wording of every failure are `mxray-core`'s ([`Client`]).
+//!
+//! [`BrowserIdna`] is core's `ToAscii`: UTS 46 as the browser's own URL parser applies it, which
+//! costs nothing in bundle size (the `idna` crate's tables would add about 38 KB brotli).
 
-use mxray_core::dns::doh::get_url;
-use mxray_core::dns::{Message, Name, Query, RecordType, TransportError};
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use mxray_core::dns::TransportError;
+use mxray_core::dns::cache::{Cache, Lifetime};
+use mxray_core::dns::doh::{Clock, DohResolver, HttpGet, HttpReply};
+use mxray_core::dns::input::ToAscii;
 use wasm_bindgen::{JsCast, JsValue, closure::Closure};
 use wasm_bindgen_futures::JsFuture;
 
-/// How long one query may take before it counts as a timeout.
-pub const TIMEOUT_MS: u32 = 5000;
+/// The app's resolver: the configured list with failover, behind a TTL cache.
+pub type Client = Cache<DohResolver<BrowserFetch>, BrowserFetch>;
 
-/// A decoded answer with where and how fast it came.
-#[derive(Clone, Debug, PartialEq)]
-pub struct Answer {
-    pub message: Message,
-    pub resolver: String,
-    /// Whole milliseconds (an integer: float formatting costs kilobytes of wasm).
-    pub elapsed_ms: u32,
+thread_local! {
+    static CLIENT: RefCell<Option<(Vec<String>, Rc<Client>)>> = const { RefCell::new(None) };
 }
 
-fn now_ms() -> f64 {
-    web_sys::window()
-        .and_then(|w| w.performance())
-        .map_or(0.0, |p| p.now())
-}
-
-/// Sends one query to `endpoint` and decodes the answer.
-pub async fn query(
-    endpoint: &str,
-    name: &Name,
-    rtype: RecordType,
-) -> Result<Answer, TransportError> {
-    let window = web_sys::window().ok_or(TransportError::Network)?;
-    let url = get_url(endpoint, &Query::new(name.clone(), rtype).to_wire());
-    let headers = web_sys::Headers::new().map_err(|_| TransportError::Network)?;
-    headers
-        .set("Accept", "application/dns-message")
-        .map_err(|_| TransportError::Network)?;
-    let controller = web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
-    let init = web_sys::RequestInit::new();
-    init.set_method("GET");
-    init.set_mode(web_sys::RequestMode::Cors);
-    init.set_headers(&headers);
-    init.set_signal(Some(&controller.signal()));
-    let request = web_sys::Request::new_with_str_and_init(&url, &init)
-        .map_err(|_| TransportError::Network)?;
-
-    let timed_out = std::rc::Rc::new(std::cell::Cell::new(false));
-    // Owned here and dropped when the query ends, so an unused timer leaks nothing.
-    let on_timeout = {
-        let timed_out = timed_out.clone();
-        let controller = controller.clone();
-        Closure::<dyn FnMut()>::new(move || {
-            timed_out.set(true);
-            controller.abort();
-        })
-    };
-    let timer = window
-        .set_timeout_with_callback_and_timeout_and_arguments_0(
-            on_timeout.as_ref().unchecked_ref(),
-            TIMEOUT_MS as i32,
-        )
-        .ok();
-
-    let started = now_ms();
-    let result = fetch_bytes(&window, &request).await;
-    if let Some(timer) = timer {
-        window.clear_timeout_with_handle(timer);
-    }
-    drop(on_timeout);
-    let elapsed_ms = (now_ms() - started).max(0.0).round() as u32;
-    let body = match result {
-        Ok(body) => body,
-        Err(_) if timed_out.get() => {
-            return Err(TransportError::Timeout {
-                after_ms: TIMEOUT_MS,
-            });
+/// The client for a resolver list; the same one (and its cache) while the list is unchanged.
+pub fn client(endpoints: &[String]) -> Rc<Client> {
+    CLIENT.with(|slot| {
+        let mut slot = slot.borrow_mut();
+        if let Some((list, client)) = slot.as_ref()
+            && list == endpoints
+        {
+            return client.clone();
         }
-        Err(err) => return Err(err),
-    };
-    let message = Message::from_wire(&body).map_err(TransportError::Malformed)?;
-    Ok(Answer {
-        message,
-        resolver: endpoint.to_owned(),
-        elapsed_ms,
+        let client = Rc::new(Cache::new(
+            DohResolver::new(BrowserFetch, endpoints.to_vec()),
+            BrowserFetch,
+            Lifetime::Ttl,
+        ));
+        *slot = Some((endpoints.to_vec(), client.clone()));
+        client
     })
 }
 
-async fn fetch_bytes(
+/// `fetch` and `performance.now()`.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BrowserFetch;
+
+impl Clock for BrowserFetch {
+    fn now_ms(&self) -> f64 {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map_or(0.0, |p| p.now())
+    }
+}
+
+impl HttpGet for BrowserFetch {
+    async fn get(&self, url: &str, timeout_ms: u32) -> Result<HttpReply, TransportError> {
+        let window = web_sys::window().ok_or(TransportError::Network)?;
+        let headers = web_sys::Headers::new().map_err(|_| TransportError::Network)?;
+        headers
+            .set("Accept", "application/dns-message")
+            .map_err(|_| TransportError::Network)?;
+        let controller = web_sys::AbortController::new().map_err(|_| TransportError::Network)?;
+        let init = web_sys::RequestInit::new();
+        init.set_method("GET");
+        init.set_mode(web_sys::RequestMode::Cors);
+        init.set_headers(&headers);
+        init.set_signal(Some(&controller.signal()));
+        let request = web_sys::Request::new_with_str_and_init(url, &init)
+            .map_err(|_| TransportError::Network)?;
+
+        let timed_out = Rc::new(std::cell::Cell::new(false));
+        // Owned here and dropped when the request ends, so an unused timer leaks nothing.
+        let on_timeout = {
+            let timed_out = timed_out.clone();
+            let controller = controller.clone();
+            Closure::<dyn FnMut()>::new(move || {
+                timed_out.set(true);
+                controller.abort();
+            })
+        };
+        let timer = window
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                on_timeout.as_ref().unchecked_ref(),
+                i32::try_from(timeout_ms).unwrap_or(i32::MAX),
+            )
+            .ok();
+        // If this future is dropped (the user asked something else), the request is aborted.
+        let _abort_on_drop = AbortOnDrop(controller);
+
+        let result = fetch_reply(&window, &request).await;
+        if let Some(timer) = timer {
+            window.clear_timeout_with_handle(timer);
+        }
+        drop(on_timeout);
+        match result {
+            Err(_) if timed_out.get() => Err(TransportError::Timeout {
+                after_ms: timeout_ms,
+            }),
+            other => other,
+        }
+    }
+}
+
+struct AbortOnDrop(web_sys::AbortController);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        // Harmless once the request is done.
+        self.0.abort();
+    }
+}
+
+async fn fetch_reply(
     window: &web_sys::Window,
     request: &web_sys::Request,
-) -> Result<Vec<u8>, TransportError> {
+) -> Result<HttpReply, TransportError> {
     let response: web_sys::Response = JsFuture::from(window.fetch_with_request(request))
         .await
         .and_then(JsValue::dyn_into)
         .map_err(|_| TransportError::Network)?;
-    if response.status() != 200 {
-        return Err(TransportError::Http {
-            status: response.status(),
-        });
-    }
+    let status = response.status();
     let content_type = response
         .headers()
         .get("content-type")
         .ok()
         .flatten()
         .unwrap_or_default();
-    if !content_type
-        .to_ascii_lowercase()
-        .starts_with("application/dns-message")
-    {
-        return Err(TransportError::ContentType { got: content_type });
+    if status != 200 {
+        // The body of an error page is not needed.
+        return Ok(HttpReply {
+            status,
+            content_type,
+            body: Vec::new(),
+        });
     }
     let buffer = JsFuture::from(
         response
@@ -121,5 +144,26 @@ async fn fetch_bytes(
     )
     .await
     .map_err(|_| TransportError::Network)?;
-    Ok(js_sys::Uint8Array::new(&buffer).to_vec())
+    Ok(HttpReply {
+        status,
+        content_type,
+        body: js_sys::Uint8Array::new(&buffer).to_vec(),
+    })
+}
+
+/// UTS 46 ToASCII through the WHATWG URL parser (`new URL("http://…/").hostname`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct BrowserIdna;
+
+impl ToAscii for BrowserIdna {
+    fn to_ascii(&self, domain: &str) -> Result<String, String> {
+        let url = web_sys::Url::new(&format!("http://{domain}/"))
+            .map_err(|_| "it has a character that international names do not allow".to_owned())?;
+        let host = url.hostname();
+        // The URL parser reads all-numeric names as IPv4 addresses; that is not a domain.
+        if host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return Err("it reads as an IP address, not a domain name".to_owned());
+        }
+        Ok(host)
+    }
 }

@@ -107,6 +107,18 @@ impl Route {
             .ok()?
             .get(key)
     }
+
+    /// Every value of a repeated query parameter, in order.
+    pub fn params(&self, key: &str) -> Vec<String> {
+        web_sys::UrlSearchParams::new_with_str(&self.search)
+            .map(|p| {
+                p.get_all(key)
+                    .iter()
+                    .filter_map(|v| v.as_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
 }
 
 /// The router's state, provided as context by the app.

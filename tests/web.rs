@@ -163,3 +163,21 @@ async fn internal_links_navigate_in_place_and_the_form_puts_what_was_typed_in_th
     storage.remove_item("mxray.resolver").unwrap();
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn the_browser_applies_uts46_for_international_names() {
+    use mxray_app::doh::BrowserIdna;
+    use mxray_core::dns::input::{ToAscii, normalise};
+
+    let idna = BrowserIdna;
+    assert_eq!(idna.to_ascii("Bücher.example").unwrap(), "xn--bcher-kva.example");
+    // UTS 46 non-transitional, as the URL standard applies it: ß stays ß.
+    assert_eq!(idna.to_ascii("faß.de").unwrap(), "xn--fa-hia.de");
+    // Full-width letters and the ideographic full stop are mapped.
+    assert_eq!(idna.to_ascii("ＥＸＡＭＰＬＥ。com").unwrap(), "example.com");
+    assert!(idna.to_ascii("exa mple.com").is_err());
+    let target = normalise("  https://Bücher.example/shop ", &idna).unwrap();
+    assert_eq!(target.name.to_string(), "xn--bcher-kva.example");
+    assert_eq!(target.unicode.as_deref(), Some("bücher.example"));
+    assert_eq!(target.notes.len(), 3, "{:?}", target.notes);
+}

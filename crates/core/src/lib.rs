@@ -1,9 +1,13 @@
 //! mxray's engine: everything that decides what a DNS record means.
 //!
-//! This crate is pure: no network, no browser, no clock. The browser app (`mxray-app`), the
-//! terminal command (`mxray`) and the tests all drive the same code. What lives here:
+//! This crate is pure: no network, no browser, no clock of its own (transports and clocks are
+//! traits the app and the CLI implement). The browser app (`mxray-app`), the terminal command
+//! (`mxray`) and the tests all drive the same code. What lives here:
 //!
-//! - [`dns`]: the RFC 1035 wire codec used for DNS-over-HTTPS (RFC 8484) and the record types.
+//! - [`dns`]: the RFC 1035 wire codec, record types, zone files, input names, and the resolvers:
+//!   DoH failover over a supplied transport, a cache that shares questions in flight, a zone in
+//!   memory, drafts over either.
+//! - [`join`]: running independent futures together without a runtime.
 //! - [`encoding`]: the small encodings the transports need (base64url without padding).
 //! - [`finding`]: the `Finding` type every lint reports, with its stable code.
 //!
@@ -13,3 +17,4 @@
 pub mod dns;
 pub mod encoding;
 pub mod finding;
+pub mod join;
