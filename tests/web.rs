@@ -170,7 +170,10 @@ fn the_browser_applies_uts46_for_international_names() {
     use mxray_core::dns::input::{ToAscii, normalise};
 
     let idna = BrowserIdna;
-    assert_eq!(idna.to_ascii("Bücher.example").unwrap(), "xn--bcher-kva.example");
+    assert_eq!(
+        idna.to_ascii("Bücher.example").unwrap(),
+        "xn--bcher-kva.example"
+    );
     // UTS 46 non-transitional, as the URL standard applies it: ß stays ß.
     assert_eq!(idna.to_ascii("faß.de").unwrap(), "xn--fa-hia.de");
     // Full-width letters and the ideographic full stop are mapped.

@@ -9,7 +9,7 @@
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mxray_core::dns::compare::Comparison;
-use mxray_core::dns::doh::{KNOWN_RESOLVERS, resolver_label};
+use mxray_core::dns::doh::{comparison_endpoints, resolver_label};
 use mxray_core::dns::input::{Target, normalise};
 use mxray_core::dns::present::{duration_words, escape_string};
 use mxray_core::dns::zone::record_line;
@@ -79,17 +79,6 @@ async fn run(
             failure,
         },
     }
-}
-
-/// The resolvers to compare: the configured ones, then the known public ones.
-fn comparison_endpoints(configured: Vec<String>) -> Vec<String> {
-    let mut all = configured;
-    for known in KNOWN_RESOLVERS {
-        if !all.iter().any(|u| u == known.url) {
-            all.push(known.url.to_owned());
-        }
-    }
-    all
 }
 
 /// A comparison under way: each resolver's answer as it arrives.
@@ -162,7 +151,7 @@ pub fn LookupPage() -> impl IntoView {
         else {
             return;
         };
-        let endpoints = comparison_endpoints(resolvers.list_untracked());
+        let endpoints = comparison_endpoints(&resolvers.list_untracked());
         compare.set(Some(CompareState {
             rtype,
             rows: endpoints.iter().map(|u| (u.clone(), None)).collect(),

@@ -1,9 +1,17 @@
 //! `mxray`: the same engine as the web app, in a terminal, with JSON output for scripts.
 //!
-//! Every command takes `--resolver URL` (a DNS-over-HTTPS endpoint) or `--zone FILE` (a master
-//! file that is the whole DNS for the run) and `--json`. The commands are declared here so the
-//! interface is stable from the start; each one is filled in by the issue that owns its area and
-//! until then exits with status 2 and says so.
+//! Every command takes `--resolver URL` (DNS-over-HTTPS endpoints, repeatable, asked in order
+//! with failover; Cloudflare then Google by default) or `--zone FILE` (a master file that is the
+//! whole DNS for the run) and `--json`. The commands are declared here so the interface is
+//! stable from the start; each one is filled in by the issue that owns its area and until then
+//! exits with status 2 and says so.
+//!
+//! Exit status: 0 when the command found nothing wrong, 1 when it did (for `lookup`: a resolver
+//! gave no DNS answer; with `--compare`: resolvers disagree), 2 for bad input.
+
+mod lookup;
+mod net;
+mod source;
 
 use std::process::ExitCode;
 
@@ -20,9 +28,10 @@ struct Cli {
 /// Where DNS answers come from.
 #[derive(Args, Debug, Clone)]
 struct Source {
-    /// DNS-over-HTTPS endpoint (RFC 8484), e.g. https://cloudflare-dns.com/dns-query
+    /// DNS-over-HTTPS endpoint (RFC 8484), e.g. https://cloudflare-dns.com/dns-query;
+    /// repeat to give several, asked in order when one fails
     #[arg(long, value_name = "URL", conflicts_with = "zone", global = true)]
-    resolver: Option<String>,
+    resolver: Vec<String>,
     /// A master file that is the whole DNS for this run (names not in it do not exist)
     #[arg(long, value_name = "FILE", global = true)]
     zone: Option<std::path::PathBuf>,
@@ -46,12 +55,16 @@ enum Command {
         #[command(flatten)]
         source: Source,
     },
-    /// Look up any name and type
+    /// Look up any name and types, all at once
     Lookup {
-        /// The name to look up (an IP address asks for its PTR name)
+        /// The name to look up: a domain, URL or email address (an IP address asks for its PTR
+        /// name; Unicode names are converted to A-labels)
         name: String,
-        /// Record types (default TXT)
+        /// Record types (default TXT, or PTR for an IP address)
         types: Vec<String>,
+        /// Ask every resolver (the given ones, Cloudflare and Google) and show where they differ
+        #[arg(long)]
+        compare: bool,
         #[command(flatten)]
         source: Source,
     },
@@ -107,9 +120,40 @@ impl Command {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let (name, issue) = cli.command.arrives_with();
-    eprintln!("mxray {name}: not available in this build yet (planned in issue {issue}).");
-    ExitCode::from(2)
+    let mut out = String::new();
+    let result = match &cli.command {
+        Command::Lookup {
+            name,
+            types,
+            compare,
+            source,
+        } => source::backend(&source.resolver, source.zone.as_deref()).and_then(|backend| {
+            lookup::run(
+                &backend,
+                &lookup::Request {
+                    name: name.clone(),
+                    types: types.clone(),
+                    compare: *compare,
+                    json: source.json,
+                },
+                &mut out,
+            )
+        }),
+        other => {
+            let (name, issue) = other.arrives_with();
+            eprintln!("mxray {name}: not available in this build yet (planned in issue {issue}).");
+            return ExitCode::from(2);
+        }
+    };
+    // A closed pipe (`mxray … | head`) is not an error worth a message.
+    let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());
+    match result {
+        Ok(status) => ExitCode::from(status),
+        Err(failure) => {
+            eprintln!("mxray: {failure}");
+            ExitCode::from(2)
+        }
+    }
 }
 
 #[cfg(test)]
@@ -139,6 +183,7 @@ mod tests {
             name,
             types,
             source,
+            ..
         } = cli.command
         else {
             panic!("parsed as another command");

@@ -34,6 +34,17 @@ pub const KNOWN_RESOLVERS: [KnownResolver; 2] = [
     },
 ];
 
+/// The resolvers to compare: the configured ones in their order, then the known public ones.
+pub fn comparison_endpoints(configured: &[String]) -> Vec<String> {
+    let mut all = configured.to_vec();
+    for known in KNOWN_RESOLVERS {
+        if !all.iter().any(|u| u == known.url) {
+            all.push(known.url.to_owned());
+        }
+    }
+    all
+}
+
 /// The GET URL for a query's wire form.
 pub fn get_url(endpoint: &str, wire: &[u8]) -> String {
     let sep = if endpoint.contains('?') { '&' } else { '?' };
