@@ -2,7 +2,7 @@
 //!
 //! [`BrowserFetch`] is core's `HttpGet`: a GET with `?dns=` and only
 //! `Accept: application/dns-message`, so no CORS preflight is sent, given up with an
-//! `AbortController` after the time limit. Failover, caching, sharing identical questions,
+//! `AbortController` after the time limit, never answered from the browser's HTTP cache. Failover, caching, sharing identical questions,
 //! decoding and the wording of every failure are `mxray-core`'s ([`Client`]).
 //!
 //! [`BrowserIdna`] is core's `ToAscii`: UTS 46 as the browser's own URL parser applies it, which
@@ -67,6 +67,10 @@ impl HttpGet for BrowserFetch {
         let init = web_sys::RequestInit::new();
         init.set_method("GET");
         init.set_mode(web_sys::RequestMode::Cors);
+        // Past the browser's HTTP cache: the page's own cache (core's, TTL-aware, per visit)
+        // shares answers within a visit, and a reload after fixing a record asks afresh
+        // instead of showing an answer the browser kept from before the fix.
+        init.set_cache(web_sys::RequestCache::NoStore);
         init.set_headers(&headers);
         init.set_signal(Some(&controller.signal()));
         let request = web_sys::Request::new_with_str_and_init(url, &init)
@@ -163,6 +167,12 @@ impl ToAscii for BrowserIdna {
         // The URL parser reads all-numeric names as IPv4 addresses; that is not a domain.
         if host.parse::<std::net::Ipv4Addr>().is_ok() {
             return Err("it reads as an IP address, not a domain name".to_owned());
+        }
+        // Browsers differ in what they let through (some percent-encode); only a host name
+        // of letters, digits, hyphens, underscores and dots is an answer.
+        let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'*');
+        if host.is_empty() || !host.bytes().all(allowed) {
+            return Err("it has a character that domain names do not allow".to_owned());
         }
         Ok(host)
     }

@@ -137,9 +137,17 @@ impl Router {
             base: StoredValue::new(base),
             route,
         };
-        let _ = window_event_listener(leptos::ev::popstate, move |_| router.sync());
-        let _ = window_event_listener_untyped(NAVIGATED, move |_| router.sync());
-        let _ = window_event_listener(leptos::ev::click, move |ev| router.intercept(&ev));
+        let listeners = [
+            window_event_listener(leptos::ev::popstate, move |_| router.sync()),
+            window_event_listener_untyped(NAVIGATED, move |_| router.sync()),
+            window_event_listener(leptos::ev::click, move |ev| router.intercept(&ev)),
+        ];
+        // Unmounted with its owner (several times in tests): no listener outlives the signals.
+        on_cleanup(move || {
+            for listener in listeners {
+                listener.remove();
+            }
+        });
         router
     }
 
