@@ -248,20 +248,24 @@ pub fn LookupPage() -> impl IntoView {
 #[component]
 fn AskedAbout(target: Target, rtype: RecordType) -> impl IntoView {
     let notes = target.notes.clone();
-    view! {
-        <p class="asked">
-            "Asked for " <strong>{rtype.to_string()}</strong> " at "
-            <code class="asked__name">{target.name.to_fqdn()}</code>
-            {target.unicode.clone().map(|u| view! {
-                " (" <span class="asked__unicode" lang="">{u}</span> ")"
+    // Only when it says more than the result's title: another form, or a change.
+    let worth_saying = target.unicode.is_some() || !notes.is_empty();
+    worth_saying.then(|| {
+        view! {
+            <p class="asked">
+                "Asked for " <strong>{rtype.to_string()}</strong> " at "
+                <code class="asked__name">{target.name.to_fqdn()}</code>
+                {target.unicode.clone().map(|u| view! {
+                    " (" <span class="asked__unicode" lang="">{u}</span> ")"
+                })}
+            </p>
+            {(!notes.is_empty()).then(|| view! {
+                <ul class="notes" aria-label="What mxray changed in what you typed">
+                    {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
+                </ul>
             })}
-        </p>
-        {(!notes.is_empty()).then(|| view! {
-            <ul class="notes" aria-label="What mxray changed in what you typed">
-                {notes.into_iter().map(|n| view! { <li>{n}</li> }).collect_view()}
-            </ul>
-        })}
-    }
+        }
+    })
 }
 
 fn attempts_view(attempts: &[mxray_core::dns::Attempt]) -> impl IntoView + use<> {

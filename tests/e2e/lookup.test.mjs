@@ -4,7 +4,7 @@
 // leaves this machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SUB, DOH, open, finish, queryLog } from './harness.mjs';
+import { SUB, DOH, open, finish, queryLog, artifact } from './harness.mjs';
 
 const BROKEN = DOH.replace('/dns-query', '/fault/servfail/dns-query');
 const HOST = new URL(DOH).host;
@@ -120,6 +120,7 @@ test('compare resolvers asks them all at once and shows where they differ', asyn
     ['Google', 'none'],
   ]);
   assert.match(await text(page, '.compare__table'), /v=spf1 mx/);
+  await page.screenshot({ path: artifact('lookup-compare.png'), fullPage: true });
   await finish(t, assert);
 });
 

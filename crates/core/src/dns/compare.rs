@@ -124,7 +124,7 @@ fn answer_key(answer: &Answered, rtype: RecordType) -> Vec<String> {
             line
         })
         .collect();
-    key.sort();
+    key.sort_unstable();
     let kind = match outcome {
         Outcome::Records { .. } => "records".to_owned(),
         Outcome::NoData { .. } => "no data".to_owned(),
