@@ -37,6 +37,7 @@ test('the lookup page sends a DoH GET to the fixture server and shows each TXT s
     queries.some((q) => q.name === 'example.com.' && q.type === 'TXT' && q.method === 'GET' && q.rcode === 'NOERROR'),
     `a GET for example.com TXT reached the fixture server: ${JSON.stringify(queries)}`,
   );
+  assert.equal(queries.filter((q) => q.method === 'OPTIONS').length, 0, 'a GET with only Accept needs no CORS preflight');
   const allowed = new Set([new URL(SUB).origin, new URL(DOH).origin]);
   for (const origin of t.origins) assert.ok(allowed.has(origin), `unexpected origin ${origin}`);
   await page.screenshot({ path: artifact('lookup-light.png'), fullPage: true });

@@ -8,7 +8,8 @@
 //! `/fault/MODE/dns-query` (so one server also plays a broken resolver beside a good one). Every
 //! query is logged as one JSON
 //! line: `{"start_ms", "end_ms", "name", "type", "rcode", "fault", "method"}` with times in
-//! milliseconds since the Unix epoch.
+//! milliseconds since the Unix epoch; a CORS preflight as `{"start_ms", "end_ms", "method":
+//! "OPTIONS"}`.
 //!
 //! HTTP/1.1 only: browsers speak HTTP/2 only over TLS, and loopback tests need no TLS.
 
@@ -259,7 +260,12 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
         .split_once('?')
         .unwrap_or((request.target.as_str(), ""));
     if request.method == "OPTIONS" {
-        // CORS preflight, for POST with Content-Type: application/dns-message.
+        // CORS preflight, for POST with Content-Type: application/dns-message. Logged, so tests
+        // can show the app's GETs never need one.
+        write_line(
+            shared,
+            &serde_json::json!({ "start_ms": start, "end_ms": now_ms(), "method": "OPTIONS" }),
+        );
         let headers = [
             CORS.to_owned(),
             "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n".to_owned(),
@@ -446,9 +452,6 @@ fn log(
     fault: Option<Fault>,
     method: &str,
 ) {
-    let Some(file) = &shared.log else {
-        return;
-    };
     let line = serde_json::json!({
         "start_ms": start,
         "end_ms": now_ms(),
@@ -458,6 +461,13 @@ fn log(
         "fault": fault.map(Fault::name),
         "method": method,
     });
+    write_line(shared, &line);
+}
+
+fn write_line(shared: &Shared, line: &serde_json::Value) {
+    let Some(file) = &shared.log else {
+        return;
+    };
     // One write of the whole line, so a concurrent reader never sees half of it.
     let line = format!("{line}\n");
     if let Ok(mut file) = file.lock() {
