@@ -84,6 +84,7 @@ async fn run(
 /// A comparison under way: each resolver's answer as it arrives.
 #[derive(Clone, Debug, PartialEq)]
 struct CompareState {
+    name: String,
     rtype: RecordType,
     rows: Vec<(String, Option<Result<Answered, TransportError>>)>,
 }
@@ -153,6 +154,7 @@ pub fn LookupPage() -> impl IntoView {
         };
         let endpoints = comparison_endpoints(&resolvers.list_untracked());
         compare.set(Some(CompareState {
+            name: target.name.to_string(),
             rtype,
             rows: endpoints.iter().map(|u| (u.clone(), None)).collect(),
         }));
@@ -412,6 +414,7 @@ fn CompareResult(state: CompareState) -> impl IntoView {
         .into_any();
     }
     let rtype = state.rtype;
+    let name = state.name;
     let comparison = Comparison::new(
         state
             .rows
@@ -435,7 +438,7 @@ fn CompareResult(state: CompareState) -> impl IntoView {
                     let outcome = Outcome::from_message(&a.message, rtype);
                     let lines: Vec<String> = match &outcome {
                         Outcome::Records { records, .. } => records.iter().map(record_line).collect(),
-                        other => vec![other.summary(&row.resolver, rtype)],
+                        other => vec![other.summary(&name, rtype)],
                     };
                     (
                         lines,

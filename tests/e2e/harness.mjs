@@ -17,6 +17,8 @@ export const APP = need('MXRAY_APP_URL');
 export const SUB = need('MXRAY_SUB_URL');
 export const DOH = need('MXRAY_DOH_URL');
 export const DOH_LOG = need('MXRAY_DOH_LOG');
+// A second fixture resolver serving tests/zones/stale: example.com as it was before a change.
+export const DOH_STALE = need('MXRAY_DOH_STALE_URL');
 export const ARTIFACTS = need('MXRAY_ARTIFACTS');
 
 let browser;

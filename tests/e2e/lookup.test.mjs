@@ -4,7 +4,7 @@
 // leaves this machine.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SUB, DOH, open, finish, queryLog, artifact } from './harness.mjs';
+import { SUB, DOH, DOH_STALE, open, finish, queryLog, artifact } from './harness.mjs';
 
 const BROKEN = DOH.replace('/dns-query', '/fault/servfail/dns-query');
 const HOST = new URL(DOH).host;
@@ -104,22 +104,29 @@ test('answers are kept for their TTL, and Ask again asks again', async () => {
 });
 
 test('compare resolvers asks them all at once and shows where they differ', async () => {
-  const t = await open(withResolvers({ name: 'example.com', type: 'TXT' }, [DOH, BROKEN]), { allow: BLOCKED });
+  const t = await open(withResolvers({ name: 'example.com', type: 'TXT' }, [DOH, DOH_STALE, BROKEN]), { allow: BLOCKED });
   const { page } = t;
   await blockPublicResolvers(page);
   await page.waitForSelector('.record');
   await page.getByRole('button', { name: 'Compare resolvers' }).click();
   await page.waitForSelector('.compare__table');
-  assert.match(await text(page, '.compare [role="status"]'), /The 2 resolvers that answered disagree: 2 different answers/);
+  const summary = await text(page, '.compare [role="status"]');
+  assert.match(summary, /The 2 resolvers that answered disagree: 2 different answers/);
+  assert.match(summary, /up to 1 hour/);
+  assert.match(summary, /3 resolvers gave no answer/);
   const rows = await page.locator('.compare__table tbody tr').evaluateAll((trs) =>
     trs.map((tr) => [tr.querySelector('th').textContent, tr.querySelector('.compare__group').textContent]));
   assert.deepEqual(rows, [
     [HOST, 'A'],
-    [`${HOST}/fault/servfail/dns-query`, 'B'],
+    [new URL(DOH_STALE).host, 'B'],
+    [`${HOST}/fault/servfail/dns-query`, 'none'],
     ['Cloudflare', 'none'],
     ['Google', 'none'],
   ]);
-  assert.match(await text(page, '.compare__table'), /v=spf1 mx/);
+  const table = await text(page, '.compare__table');
+  assert.match(table, /include:_spf\.mailer\.example\.org -all/, 'today\'s record');
+  assert.match(table, /v=spf1 mx -all/, 'the stale record');
+  assert.match(table, /could not get an answer for example\.com/);
   await page.screenshot({ path: artifact('lookup-compare.png'), fullPage: true });
   await finish(t, assert);
 });

@@ -263,6 +263,13 @@ fn end_to_end(p: &mut Pipeline) -> Result<()> {
             log: Some(log.clone()),
         },
     )?;
+    // A second resolver that still has yesterday's records: comparing resolvers must show
+    // the difference, as during propagation.
+    let stale = crate::start_fixture(
+        &root.join("tests/zones/stale"),
+        "127.0.0.1:0".parse().expect("address"),
+        doh::Config::default(),
+    )?;
     let dist = root.join("dist");
     let at_root = static_server::start(dist.clone(), "/").map_err(|e| e.to_string())?;
     let in_folder = static_server::start(dist, "/some/sub/folder/").map_err(|e| e.to_string())?;
@@ -288,6 +295,7 @@ fn end_to_end(p: &mut Pipeline) -> Result<()> {
             format!("http://{in_folder}/some/sub/folder/"),
         )
         .env("MXRAY_DOH_URL", fixture.url())
+        .env("MXRAY_DOH_STALE_URL", stale.url())
         .env("MXRAY_DOH_LOG", &log)
         .env("MXRAY_ARTIFACTS", &artifacts)
         .env("CHROMIUM", tools::CHROMIUM);

@@ -2,7 +2,7 @@
 //!
 //! Answers are the same when they have the same outcome and the same records, in any order and
 //! whatever their TTLs (TTLs count down differently in every cache). Resolvers that gave no
-//! answer are listed apart. The longest TTL among the differing answers says how long the old
+//! answer (no response, SERVFAIL, REFUSED) are listed apart. The longest TTL among the differing answers says how long the old
 //! answer may still be served.
 
 use super::resolver::Answered;
@@ -15,7 +15,7 @@ pub struct Compared {
     pub resolver: String,
     pub result: Result<Answered, TransportError>,
     /// Which distinct answer this is (0, 1, …, in order of first appearance); `None` when the
-    /// resolver gave no answer.
+    /// resolver gave no answer (no response, SERVFAIL, REFUSED).
     pub group: Option<usize>,
 }
 
@@ -37,16 +37,17 @@ impl Comparison {
         let rows = results
             .into_iter()
             .map(|(resolver, result)| {
-                let group = result.as_ref().ok().map(|answer| {
-                    let key = answer_key(answer, rtype);
-                    match keys.iter().position(|k| *k == key) {
+                let group = result
+                    .as_ref()
+                    .ok()
+                    .and_then(|answer| answer_key(answer, rtype))
+                    .map(|key| match keys.iter().position(|k| *k == key) {
                         Some(at) => at,
                         None => {
                             keys.push(key);
                             keys.len() - 1
                         }
-                    }
-                });
+                    });
                 Compared {
                     resolver,
                     result,
@@ -108,8 +109,9 @@ impl Comparison {
     }
 }
 
-/// What makes two answers the same: the outcome and the sorted record data (no TTLs).
-fn answer_key(answer: &Answered, rtype: RecordType) -> Vec<String> {
+/// What makes two answers the same: the outcome and the sorted record data (no TTLs). `None`
+/// for a resolver that failed (SERVFAIL, REFUSED, another RCODE): that is not an answer.
+fn answer_key(answer: &Answered, rtype: RecordType) -> Option<Vec<String>> {
     let outcome = Outcome::from_message(&answer.message, rtype);
     let mut key: Vec<String> = answer
         .message
@@ -126,15 +128,13 @@ fn answer_key(answer: &Answered, rtype: RecordType) -> Vec<String> {
         .collect();
     key.sort_unstable();
     let kind = match outcome {
-        Outcome::Records { .. } => "records".to_owned(),
-        Outcome::NoData { .. } => "no data".to_owned(),
-        Outcome::NxDomain { .. } => "no such name".to_owned(),
-        Outcome::ServFail { .. } => "servfail".to_owned(),
-        Outcome::Refused => "refused".to_owned(),
-        Outcome::OtherRcode(rcode) => rcode.to_string(),
+        Outcome::Records { .. } => "records",
+        Outcome::NoData { .. } => "no data",
+        Outcome::NxDomain { .. } => "no such name",
+        Outcome::ServFail { .. } | Outcome::Refused | Outcome::OtherRcode(_) => return None,
     };
-    key.insert(0, kind);
-    key
+    key.insert(0, kind.to_owned());
+    Some(key)
 }
 
 #[cfg(test)]
@@ -209,6 +209,25 @@ mod tests {
         let summary = cmp.summary();
         assert!(summary.contains("3 different answers"), "{summary}");
         assert!(summary.contains("up to 1 hour"), "{summary}");
+    }
+
+    #[test]
+    fn a_resolver_failure_is_not_a_different_answer() {
+        let ok = answer("x.example. 300 A 192.0.2.1", Rcode::NOERROR);
+        let cmp = Comparison::new(
+            vec![
+                ("one".into(), ok.clone()),
+                ("two".into(), answer("", Rcode::SERVFAIL)),
+                ("three".into(), ok),
+            ],
+            RecordType::A,
+        );
+        assert!(cmp.agree());
+        assert_eq!(cmp.rows[1].group, None);
+        assert_eq!(
+            cmp.summary(),
+            "All 2 resolvers that answered agree. One resolver gave no answer."
+        );
     }
 
     #[test]
