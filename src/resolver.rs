@@ -123,9 +123,9 @@ impl Resolvers {
         })
     }
 
-    /// The client for the current list (reactive), with its cache.
+    /// The client for the current list, with its cache (not tracked: for event handlers).
     pub fn client(&self) -> Rc<Client> {
-        self.list.with(|l| client(l))
+        self.list.with_untracked(|l| client(l))
     }
 }
 
