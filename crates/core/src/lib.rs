@@ -18,3 +18,4 @@ pub mod dns;
 pub mod encoding;
 pub mod finding;
 pub mod join;
+pub mod spf;
