@@ -46,6 +46,43 @@ pub struct Finding {
     pub fix: Option<String>,
 }
 
+impl Finding {
+    /// A finding with the severity and RFC its catalog entry gives.
+    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+        let entry = catalog_entry(code);
+        debug_assert!(entry.is_some(), "{code} is not in the catalog");
+        Self {
+            code,
+            severity: entry.map_or(Severity::Info, |e| e.severity),
+            message: message.into(),
+            rfc: entry.map_or("", |e| e.rfc),
+            span: None,
+            fix: None,
+        }
+    }
+
+    /// Points the finding at bytes of the record text.
+    #[must_use]
+    pub fn at(mut self, span: Range<usize>) -> Self {
+        self.span = Some(span);
+        self
+    }
+
+    /// Adds what to do (ideally a record to copy).
+    #[must_use]
+    pub fn fix(mut self, fix: impl Into<String>) -> Self {
+        self.fix = Some(fix.into());
+        self
+    }
+
+    /// Overrides the catalog's severity (a wider network is worse than a wide one).
+    #[must_use]
+    pub fn severity(mut self, severity: Severity) -> Self {
+        self.severity = severity;
+        self
+    }
+}
+
 /// An entry of the findings catalog: what a code means and an example.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CatalogEntry {
@@ -78,6 +115,258 @@ pub const CATALOG: &[CatalogEntry] = &[
         rfc: "RFC 1035 §4.1",
         explanation: "The answer ended before the message it announced was complete.",
         example: "A proxy that cut the response body short.",
+    },
+    CatalogEntry {
+        code: "spf.no-record",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §4.5",
+        explanation: "The domain publishes no SPF record, so receivers cannot tell its mail from forgeries (the SPF result is none). A domain that sends no mail should still say so.",
+        example: "example.com has no TXT record starting with v=spf1.",
+    },
+    CatalogEntry {
+        code: "spf.multiple-records",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.5",
+        explanation: "More than one TXT record starts with v=spf1. Receivers must return permerror: the domain's SPF is broken until the records are merged into one.",
+        example: "\"v=spf1 include:_spf.google.com ~all\" and \"v=spf1 include:mailgun.org ~all\" at the same name.",
+    },
+    CatalogEntry {
+        code: "spf.type99-record",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §3.1",
+        explanation: "An SPF record of DNS type SPF (99) is published. RFC 7208 removed that type; receivers only read TXT. Remove it, and make sure the TXT record says the same.",
+        example: "example.com. IN SPF \"v=spf1 -all\"",
+    },
+    CatalogEntry {
+        code: "spf.syntax",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.6.1",
+        explanation: "The record does not follow the SPF grammar at the place shown. Receivers return permerror for the whole record, not just this term.",
+        example: "v=spf1 include _spf.example.com -all (missing ':')",
+    },
+    CatalogEntry {
+        code: "spf.version",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.5",
+        explanation: "The text does not start with v=spf1 followed by a space, so it is not an SPF record at all.",
+        example: "v=spf10 -all, or spf1 -all",
+    },
+    CatalogEntry {
+        code: "spf.version-not-first",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.5",
+        explanation: "v=spf1 is in the record but not at its start. Receivers only recognise records that begin with it.",
+        example: "include:_spf.example.com v=spf1 -all",
+    },
+    CatalogEntry {
+        code: "spf.version-case",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §4.5",
+        explanation: "The version is not written in lower case. The grammar allows it, but some receivers compare v=spf1 exactly.",
+        example: "V=SPF1 -all",
+    },
+    CatalogEntry {
+        code: "spf.unknown-mechanism",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §5",
+        explanation: "A word where a mechanism should be is not one of all, include, a, mx, ptr, ip4, ip6 or exists: often a typo or a vendor instruction copied wrongly.",
+        example: "v=spf1 inlcude:_spf.example.com -all",
+    },
+    CatalogEntry {
+        code: "spf.modifier-as-mechanism",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §6",
+        explanation: "redirect and exp are modifiers, written with '=' (redirect=domain), not with ':'.",
+        example: "v=spf1 redirect:_spf.example.com",
+    },
+    CatalogEntry {
+        code: "spf.duplicate-modifier",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §6",
+        explanation: "redirect= or exp= appears more than once; receivers return permerror.",
+        example: "v=spf1 redirect=a.example redirect=b.example",
+    },
+    CatalogEntry {
+        code: "spf.invalid-ip",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §5.6",
+        explanation: "An ip4 or ip6 value is not an address: an octet over 255, too few parts, or a typo.",
+        example: "v=spf1 ip4:192.0.2.300 -all",
+    },
+    CatalogEntry {
+        code: "spf.invalid-prefix",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §5.6",
+        explanation: "A prefix length is out of range (IPv4 /0 to /32, IPv6 /0 to /128) or malformed.",
+        example: "v=spf1 ip4:192.0.2.0/33 -all",
+    },
+    CatalogEntry {
+        code: "spf.invalid-domain",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §7.1",
+        explanation: "A domain in the record does not end in a valid top-level label (it is a single label, or ends in a number), so receivers return permerror.",
+        example: "v=spf1 a:mailserver -all",
+    },
+    CatalogEntry {
+        code: "spf.macro-syntax",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §7.1",
+        explanation: "A '%' that does not start a valid macro (%{…}, %%, %_ or %-), or a macro letter that is not allowed there.",
+        example: "v=spf1 exists:%{x}.example.com -all",
+    },
+    CatalogEntry {
+        code: "spf.not-ascii",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §3.1",
+        explanation: "The record has characters outside ASCII, often invisible ones from a word processor or a web page. Receivers return permerror.",
+        example: "v=spf1 include:\\u200bexample.com -all (a zero-width space)",
+    },
+    CatalogEntry {
+        code: "spf.control-characters",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.6.1",
+        explanation: "The record has tabs or line breaks (a paste from a PDF or an email). Terms are separated by spaces only; as published this is a syntax error.",
+        example: "v=spf1 ip4:192.0.2.1<line break>include:_spf.example.com -all",
+    },
+    CatalogEntry {
+        code: "spf.leading-space",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.5",
+        explanation: "The value starts with spaces. Published like this it does not begin with v=spf1, so receivers see no SPF record.",
+        example: "' v=spf1 -all'",
+    },
+    CatalogEntry {
+        code: "spf.trailing-space",
+        severity: Severity::Info,
+        rfc: "RFC 7208 §4.5",
+        explanation: "The value ends with spaces. That is legal, but some DNS provider forms keep them and some tools flag them.",
+        example: "'v=spf1 -all '",
+    },
+    CatalogEntry {
+        code: "spf.quoted",
+        severity: Severity::Info,
+        rfc: "RFC 7208 §3.3",
+        explanation: "The value was pasted with its quotes. Most DNS providers' forms want the text without quotes (they add them); zone files want them. mxray checked the text inside.",
+        example: "\"v=spf1 -all\"",
+    },
+    CatalogEntry {
+        code: "spf.smart-quotes",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §3.3",
+        explanation: "The value is wrapped in typographic quotes (“ ”), usually from a word processor or a chat app. Published with them, the record would not start with v=spf1.",
+        example: "“v=spf1 -all”",
+    },
+    CatalogEntry {
+        code: "spf.zone-line",
+        severity: Severity::Info,
+        rfc: "RFC 1035 §5.1",
+        explanation: "A whole zone-file line was pasted (name, TTL, class, TXT). The record value is the quoted text after TXT; the name goes in the provider's name or host field.",
+        example: "example.com. 3600 IN TXT \"v=spf1 -all\"",
+    },
+    CatalogEntry {
+        code: "spf.split-strings",
+        severity: Severity::Info,
+        rfc: "RFC 7208 §3.3",
+        explanation: "The value is split into several quoted strings. Receivers join them with nothing in between, so a space needed between two terms must be inside one of the strings.",
+        example: "\"v=spf1 ip4:192.0.2.1 \" \"include:_spf.example.com -all\"",
+    },
+    CatalogEntry {
+        code: "spf.split-without-space",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §3.3",
+        explanation: "Two strings of the record join without a space between their terms: receivers read them glued together, which is a syntax error or a different name.",
+        example: "\"v=spf1 ip4:192.0.2.1\" \"include:_spf.example.com -all\"",
+    },
+    CatalogEntry {
+        code: "spf.string-too-long",
+        severity: Severity::Info,
+        rfc: "RFC 7208 §3.3",
+        explanation: "The record is longer than 255 bytes, the most one DNS string holds. It must be published as several strings; many DNS providers split it themselves, some do not. The fix shows it split.",
+        example: "A record with many ip4 and include terms.",
+    },
+    CatalogEntry {
+        code: "spf.record-too-long",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §3.4",
+        explanation: "The record is over 450 bytes. Together with other records at the name, DNS answers may exceed 512 bytes, which some receivers handle badly.",
+        example: "A record listing dozens of ip4 networks.",
+    },
+    CatalogEntry {
+        code: "spf.all-pass",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §5.1",
+        explanation: "+all (or a bare all) authorizes every server on the internet to send as this domain: it is worse than no SPF record.",
+        example: "v=spf1 +all",
+    },
+    CatalogEntry {
+        code: "spf.all-neutral",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §8.2",
+        explanation: "?all says nothing about servers not listed: forgeries get the same result as no policy. Use ~all while testing, then -all.",
+        example: "v=spf1 include:_spf.example.com ?all",
+    },
+    CatalogEntry {
+        code: "spf.no-all",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §4.7",
+        explanation: "The record has neither an all mechanism nor a redirect, so servers not listed get neutral, as if there were no policy.",
+        example: "v=spf1 include:_spf.example.com",
+    },
+    CatalogEntry {
+        code: "spf.ptr",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §5.5",
+        explanation: "The ptr mechanism is slow, unreliable and SHOULD NOT be used; many receivers skip it. List the servers' addresses (ip4/ip6) or use a or mx.",
+        example: "v=spf1 ptr -all",
+    },
+    CatalogEntry {
+        code: "spf.after-all",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §5.1",
+        explanation: "Terms after all are never evaluated: all matches every address. A redirect after all is ignored too.",
+        example: "v=spf1 -all include:_spf.example.com",
+    },
+    CatalogEntry {
+        code: "spf.redirect-with-all",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §6.1",
+        explanation: "A record with all never uses its redirect: the redirect only applies when no mechanism matched.",
+        example: "v=spf1 -all redirect=_spf.example.com",
+    },
+    CatalogEntry {
+        code: "spf.duplicate-include",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §4.6.4",
+        explanation: "The same domain is included twice: it costs lookups against the limit of 10 and changes nothing.",
+        example: "v=spf1 include:_spf.example.com include:_spf.example.com -all",
+    },
+    CatalogEntry {
+        code: "spf.duplicate-network",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §5.6",
+        explanation: "The same network is listed twice.",
+        example: "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.0/24 -all",
+    },
+    CatalogEntry {
+        code: "spf.overlapping-network",
+        severity: Severity::Info,
+        rfc: "RFC 7208 §5.6",
+        explanation: "One listed network lies inside another, so the smaller one adds nothing.",
+        example: "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.10 -all",
+    },
+    CatalogEntry {
+        code: "spf.wide-network",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §5.6",
+        explanation: "A network so wide it authorizes a large part of the internet (for example ip4:0.0.0.0/1): almost certainly a mistake in the prefix length.",
+        example: "v=spf1 ip4:192.0.2.0/2 -all",
+    },
+    CatalogEntry {
+        code: "spf.unknown-modifier",
+        severity: Severity::Info,
+        rfc: "RFC 7208 §6",
+        explanation: "A modifier receivers do not know is ignored. That is legal, but it is often a typo of redirect= or exp=.",
+        example: "v=spf1 include:_spf.example.com redirct=_spf.example.net",
     },
 ];
 

@@ -36,19 +36,58 @@ fn term(rng: &mut Rng) -> String {
     let body = match rng.below(11) {
         0 => "all".to_owned(),
         1 => format!("include:{}", domain(rng)),
-        2 => format!("a{}", if rng.below(2) == 0 { String::new() } else { format!(":{}", domain(rng)) }) + &cidr(rng),
-        3 => format!("mx{}", if rng.below(2) == 0 { String::new() } else { format!(":{}", domain(rng)) }) + &cidr(rng),
-        4 => format!("ptr{}", if rng.below(2) == 0 { String::new() } else { format!(":{}", domain(rng)) }),
+        2 => {
+            format!(
+                "a{}",
+                if rng.below(2) == 0 {
+                    String::new()
+                } else {
+                    format!(":{}", domain(rng))
+                }
+            ) + &cidr(rng)
+        }
+        3 => {
+            format!(
+                "mx{}",
+                if rng.below(2) == 0 {
+                    String::new()
+                } else {
+                    format!(":{}", domain(rng))
+                }
+            ) + &cidr(rng)
+        }
+        4 => format!(
+            "ptr{}",
+            if rng.below(2) == 0 {
+                String::new()
+            } else {
+                format!(":{}", domain(rng))
+            }
+        ),
         5 => {
             let ip = std::net::Ipv4Addr::from(rng.next_u32());
-            if rng.below(2) == 0 { format!("ip4:{ip}") } else { format!("ip4:{ip}/{}", rng.below(33)) }
+            if rng.below(2) == 0 {
+                format!("ip4:{ip}")
+            } else {
+                format!("ip4:{ip}/{}", rng.below(33))
+            }
         }
         6 => {
             let ip = std::net::Ipv6Addr::from(u128::from(rng.next()) << 64);
-            if rng.below(2) == 0 { format!("ip6:{ip}") } else { format!("ip6:{ip}/{}", rng.below(129)) }
+            if rng.below(2) == 0 {
+                format!("ip6:{ip}")
+            } else {
+                format!("ip6:{ip}/{}", rng.below(129))
+            }
         }
         7 => format!("exists:{}", domain(rng)),
-        8 => return format!("{}={}", pick(rng, &["ra", "rp", "rr", "moo.cow-x_y"]), pick(rng, &["postmaster", "100", "%{l}", ""])),
+        8 => {
+            return format!(
+                "{}={}",
+                pick(rng, &["ra", "rp", "rr", "moo.cow-x_y"]),
+                pick(rng, &["postmaster", "100", "%{l}", ""])
+            );
+        }
         9 => return format!("redirect={}", domain(rng)),
         _ => return format!("exp={}", domain(rng)),
     };
@@ -74,15 +113,21 @@ fn generated_records_print_canonically_and_parse_back() {
             text.push_str(pick(&mut rng, &[" ", "  ", " "]));
             text.push_str(&t);
         }
-        let record = Record::parse(&text).unwrap_or_else(|e| panic!("round {round}: {text:?}: {e}"));
+        let record =
+            Record::parse(&text).unwrap_or_else(|e| panic!("round {round}: {text:?}: {e}"));
         for term in &record.terms {
             let written = &text[term.span.clone()];
             if let TermKind::Directive(_) = term.kind {
-                assert_eq!(written.to_ascii_lowercase(), term.kind.to_string().to_ascii_lowercase(), "round {round}");
+                assert_eq!(
+                    written.to_ascii_lowercase(),
+                    term.kind.to_string().to_ascii_lowercase(),
+                    "round {round}"
+                );
             }
         }
         let printed = record.to_string();
-        let again = Record::parse(&printed).unwrap_or_else(|e| panic!("round {round}: {printed:?}: {e}"));
+        let again =
+            Record::parse(&printed).unwrap_or_else(|e| panic!("round {round}: {printed:?}: {e}"));
         assert_eq!(again.to_string(), printed, "round {round}");
         assert_eq!(
             again.terms.iter().map(|t| &t.kind).collect::<Vec<_>>(),

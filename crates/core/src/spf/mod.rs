@@ -6,6 +6,7 @@
 //! `parse(display(x)) == x`.
 
 pub mod eval;
+pub mod lint;
 pub mod macros;
 pub mod record;
 

@@ -134,8 +134,15 @@ pub struct Record {
 pub struct ParseError {
     /// Bytes of the record text the error is about.
     pub span: Range<usize>,
+    /// The finding code: `spf.syntax`, `spf.invalid-ip`, `spf.invalid-prefix`, …
+    pub code: &'static str,
     pub message: String,
 }
+
+const SYNTAX: &str = "spf.syntax";
+const MACRO: &str = "spf.macro-syntax";
+const PREFIX: &str = "spf.invalid-prefix";
+const INVALID_IP: &str = "spf.invalid-ip";
 
 impl fmt::Display for ParseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -167,6 +174,7 @@ impl Record {
             let end = text.find(' ').unwrap_or(text.len()).max(1).min(text.len());
             return Err(ParseError {
                 span: 0..end,
+                code: "spf.version",
                 message: "an SPF record starts with \"v=spf1\" followed by a space".into(),
             });
         }
@@ -181,8 +189,9 @@ impl Record {
                 continue;
             }
             let span = start..start + token.len();
-            let kind = parse_term(token).map_err(|(offset, message)| ParseError {
+            let kind = parse_term(token).map_err(|(offset, code, message)| ParseError {
                 span: (start + offset).min(span.end)..span.end,
+                code,
                 message,
             })?;
             let duplicate = match &kind {
@@ -195,6 +204,7 @@ impl Record {
             if duplicate {
                 return Err(ParseError {
                     span,
+                    code: "spf.duplicate-modifier",
                     message: "redirect and exp may each appear only once (RFC 7208 §6)".into(),
                 });
             }
@@ -231,7 +241,9 @@ impl Record {
     }
 }
 
-type TermResult = Result<TermKind, (usize, String)>;
+/// Where a term goes wrong: byte offset in the term, finding code, message.
+type Bad = (usize, &'static str, String);
+type TermResult = Result<TermKind, Bad>;
 
 fn parse_term(token: &str) -> TermResult {
     // A modifier's name runs up to "=" with no ":" or "/" before it (§4.6.1).
@@ -255,7 +267,7 @@ fn parse_term(token: &str) -> TermResult {
     let after = at + name_len;
     let mechanism = match name.to_ascii_lowercase().as_str() {
         "all" if rest.is_empty() => Mechanism::All,
-        "all" => return Err((after, "\"all\" takes no argument".into())),
+        "all" => return Err((after, SYNTAX, "\"all\" takes no argument".into())),
         "include" => Mechanism::Include(required_domain(rest, after, "include")?),
         "exists" => Mechanism::Exists(required_domain(rest, after, "exists")?),
         "a" => {
@@ -269,32 +281,38 @@ fn parse_term(token: &str) -> TermResult {
         "ptr" => match rest.strip_prefix(':') {
             Some(spec) => Mechanism::Ptr(Some(domain_spec(spec, after + 1)?)),
             None if rest.is_empty() => Mechanism::Ptr(None),
-            None => return Err((after, "\"ptr\" takes only \":domain\"".into())),
+            None => return Err((after, SYNTAX, "\"ptr\" takes only \":domain\"".into())),
         },
         "ip4" => {
-            let arg = rest
-                .strip_prefix(':')
-                .ok_or((after, "\"ip4\" needs \":\" and an IPv4 network".to_owned()))?;
-            let (addr, prefix) = ip4_network(arg).map_err(|m| (after + 1, m))?;
+            let arg = rest.strip_prefix(':').ok_or((
+                after,
+                SYNTAX,
+                "\"ip4\" needs \":\" and an IPv4 network".to_owned(),
+            ))?;
+            let (addr, prefix) = ip4_network(arg).map_err(|(code, m)| (after + 1, code, m))?;
             Mechanism::Ip4(addr, prefix)
         }
         "ip6" => {
-            let arg = rest
-                .strip_prefix(':')
-                .ok_or((after, "\"ip6\" needs \":\" and an IPv6 network".to_owned()))?;
-            let (addr, prefix) = ip6_network(arg).map_err(|m| (after + 1, m))?;
+            let arg = rest.strip_prefix(':').ok_or((
+                after,
+                SYNTAX,
+                "\"ip6\" needs \":\" and an IPv6 network".to_owned(),
+            ))?;
+            let (addr, prefix) = ip6_network(arg).map_err(|(code, m)| (after + 1, code, m))?;
             Mechanism::Ip6(addr, prefix)
         }
         "redirect" | "exp" => {
             return Err((
                 at,
+                "spf.modifier-as-mechanism",
                 format!("{name} is a modifier: write {name}=domain, not {name}:domain"),
             ));
         }
-        "" => return Err((at, "expected a mechanism or a modifier".into())),
+        "" => return Err((at, SYNTAX, "expected a mechanism or a modifier".into())),
         other => {
             return Err((
                 at,
+                "spf.unknown-mechanism",
                 format!(
                     "unknown mechanism \"{other}\" (mechanisms: all, include, a, mx, ptr, ip4, \
                      ip6, exists)"
@@ -311,7 +329,7 @@ fn parse_term(token: &str) -> TermResult {
 
 fn parse_modifier(name: &str, value: &str, value_at: usize) -> TermResult {
     if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        return Err((0, "a modifier name starts with a letter".into()));
+        return Err((0, SYNTAX, "a modifier name starts with a letter".into()));
     }
     let modifier = match name.to_ascii_lowercase().as_str() {
         "redirect" => Modifier::Redirect(domain_spec(value, value_at)?),
@@ -321,6 +339,7 @@ fn parse_modifier(name: &str, value: &str, value_at: usize) -> TermResult {
             value: parse_macro_string(value).map_err(|at| {
                 (
                     value_at + at,
+                    MACRO,
                     "not a valid macro string (a \"%\" must start %{…}, %%, %_ or %-)".to_owned(),
                 )
             })?,
@@ -329,24 +348,23 @@ fn parse_modifier(name: &str, value: &str, value_at: usize) -> TermResult {
     Ok(TermKind::Modifier(modifier))
 }
 
-fn required_domain(rest: &str, at: usize, name: &str) -> Result<MacroString, (usize, String)> {
-    let spec = rest
-        .strip_prefix(':')
-        .ok_or((at, format!("\"{name}\" needs \":\" and a domain")))?;
+fn required_domain(rest: &str, at: usize, name: &str) -> Result<MacroString, Bad> {
+    let spec = rest.strip_prefix(':').ok_or((
+        at,
+        SYNTAX,
+        format!("\"{name}\" needs \":\" and a domain"),
+    ))?;
     domain_spec(spec, at + 1)
 }
 
 /// `[":" domain-spec] [dual-cidr-length]`, the cidr taken from the end.
-fn domain_and_cidr(
-    rest: &str,
-    at: usize,
-) -> Result<(Option<MacroString>, DualCidr), (usize, String)> {
+fn domain_and_cidr(rest: &str, at: usize) -> Result<(Option<MacroString>, DualCidr), Bad> {
     let (body, cidr, cidr_at) = split_cidr(rest);
-    let cidr = parse_dual_cidr(cidr).map_err(|m| (at + cidr_at, m))?;
+    let cidr = parse_dual_cidr(cidr).map_err(|m| (at + cidr_at, PREFIX, m))?;
     let domain = match body.strip_prefix(':') {
         Some(spec) => Some(domain_spec(spec, at + 1)?),
         None if body.is_empty() => None,
-        None => return Err((at, "expected \":domain\" or \"/prefix\"".into())),
+        None => return Err((at, SYNTAX, "expected \":domain\" or \"/prefix\"".into())),
     };
     Ok((domain, cidr))
 }
@@ -409,7 +427,7 @@ fn parse_dual_cidr(text: &str) -> Result<DualCidr, String> {
     }
 }
 
-fn ip4_network(text: &str) -> Result<(Ipv4Addr, Option<u8>), String> {
+fn ip4_network(text: &str) -> Result<(Ipv4Addr, Option<u8>), (&'static str, String)> {
     let (addr, prefix) = match text.split_once('/') {
         Some((addr, prefix)) => (addr, Some(prefix)),
         None => (text, None),
@@ -424,43 +442,56 @@ fn ip4_network(text: &str) -> Result<(Ipv4Addr, Option<u8>), String> {
     };
     if octets.len() != 4 || !octets.iter().all(valid_octet) {
         let bad = octets.iter().find(|o| !valid_octet(o));
-        return Err(match bad {
-            Some(o) if o.parse::<u32>().is_ok_and(|v| v > 255) => {
-                format!("\"{addr}\" is not an IPv4 address: {o} is over 255")
-            }
-            _ => format!("\"{addr}\" is not an IPv4 address (four numbers 0 to 255 with dots)"),
-        });
+        return Err((
+            INVALID_IP,
+            match bad {
+                Some(o) if o.parse::<u32>().is_ok_and(|v| v > 255) => {
+                    format!("\"{addr}\" is not an IPv4 address: {o} is over 255")
+                }
+                _ => format!("\"{addr}\" is not an IPv4 address (four numbers 0 to 255 with dots)"),
+            },
+        ));
     }
     let ip: Ipv4Addr = addr
         .parse()
-        .map_err(|_| format!("\"{addr}\" is not an IPv4 address"))?;
+        .map_err(|_| (INVALID_IP, format!("\"{addr}\" is not an IPv4 address")))?;
     let prefix = match prefix {
         None => None,
         Some(p) => Some(
             all_consuming(cidr_len(32))
                 .parse(p)
                 .map(|(_, v)| v)
-                .map_err(|_| format!("/{p} is not an IPv4 prefix length (0 to 32)"))?,
+                .map_err(|_| {
+                    (
+                        PREFIX,
+                        format!("/{p} is not an IPv4 prefix length (0 to 32)"),
+                    )
+                })?,
         ),
     };
     Ok((ip, prefix))
 }
 
-fn ip6_network(text: &str) -> Result<(Ipv6Addr, Option<u8>), String> {
+fn ip6_network(text: &str) -> Result<(Ipv6Addr, Option<u8>), (&'static str, String)> {
     let (addr, prefix) = match text.split_once('/') {
         Some((addr, prefix)) => (addr, Some(prefix)),
         None => (text, None),
     };
     let ip: Ipv6Addr = addr
         .parse()
-        .map_err(|_| format!("\"{addr}\" is not an IPv6 address"))?;
+        .map_err(|_| (INVALID_IP, format!("\"{addr}\" is not an IPv6 address")))?;
     let prefix = match prefix {
         None => None,
         Some(p) => Some(
             all_consuming(cidr_len(128))
                 .parse(p)
                 .map(|(_, v)| v)
-                .map_err(|_| format!("/{p} is not an IPv6 prefix length (0 to 128)"))?,
+                .map_err(|_| {
+                    (
+                        PREFIX,
+                        format!("/{p} is not an IPv6 prefix length (0 to 128)"),
+                    )
+                })?,
         ),
     };
     Ok((ip, prefix))
@@ -468,13 +499,14 @@ fn ip6_network(text: &str) -> Result<(Ipv6Addr, Option<u8>), String> {
 
 /// A domain-spec (§7.1): a macro string that ends in a macro or in "." and a top label, with
 /// no `c`, `r` or `t` macro (those are for explanations only).
-fn domain_spec(text: &str, at: usize) -> Result<MacroString, (usize, String)> {
+fn domain_spec(text: &str, at: usize) -> Result<MacroString, Bad> {
     if text.is_empty() {
-        return Err((at, "a domain is missing".into()));
+        return Err((at, SYNTAX, "a domain is missing".into()));
     }
     let spec = parse_macro_string(text).map_err(|offset| {
         (
             at + offset,
+            MACRO,
             "not a valid domain: a \"%\" must start %{…}, %%, %_ or %-, and only printable \
              ASCII is allowed"
                 .to_owned(),
@@ -483,6 +515,7 @@ fn domain_spec(text: &str, at: usize) -> Result<MacroString, (usize, String)> {
     if let Some(letter) = spec.letters().find(|l| matches!(l, 'c' | 'r' | 't')) {
         return Err((
             at,
+            MACRO,
             format!("the %{{{letter}}} macro is allowed only in explanation text"),
         ));
     }
@@ -498,6 +531,7 @@ fn domain_spec(text: &str, at: usize) -> Result<MacroString, (usize, String)> {
     if !valid_end {
         return Err((
             at,
+            "spf.invalid-domain",
             format!(
                 "\"{text}\" does not end in a valid top-level label (a name such as example.com, \
                  not a single label or a number)"
