@@ -83,6 +83,52 @@ impl Finding {
     }
 }
 
+impl Finding {
+    /// The finding as a JSON object, the one shape the CLI and the page's export share:
+    /// `code`, `severity` (`error`, `warning` or `info`), `message`, `rfc`, `span`
+    /// (`{"start": …, "end": …}` bytes into the record, when it points into one) and `fix`
+    /// (when there is one).
+    pub fn to_json(&self) -> String {
+        let mut out = format!(
+            "{{\"code\":{},\"severity\":{},\"message\":{},\"rfc\":{}",
+            json_string(self.code),
+            json_string(self.severity.as_str()),
+            json_string(&self.message),
+            json_string(self.rfc)
+        );
+        if let Some(span) = &self.span {
+            out.push_str(&format!(
+                ",\"span\":{{\"start\":{},\"end\":{}}}",
+                span.start, span.end
+            ));
+        }
+        if let Some(fix) = &self.fix {
+            out.push_str(&format!(",\"fix\":{}", json_string(fix)));
+        }
+        out.push('}');
+        out
+    }
+}
+
+/// A JSON string literal (RFC 8259 §7).
+pub fn json_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if u32::from(c) < 0x20 => out.push_str(&format!("\\u{:04x}", u32::from(c))),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// An entry of the findings catalog: what a code means and an example.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CatalogEntry {
@@ -368,6 +414,55 @@ pub const CATALOG: &[CatalogEntry] = &[
         explanation: "A modifier receivers do not know is ignored. That is legal, but it is often a typo of redirect= or exp=.",
         example: "v=spf1 include:_spf.example.com redirct=_spf.example.net",
     },
+    CatalogEntry {
+        code: "spf.lookup-limit",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.6.4",
+        explanation: "The policy needs more than 10 DNS lookups: every include, a, mx, ptr, exists and redirect costs one, in every included record too. Receivers stop at 10 and return permerror, so the domain's mail fails SPF everywhere. The finding says which branches cost what.",
+        example: "v=spf1 include:_spf.google.com include:spf.protection.outlook.com include:sendgrid.net include:mailgun.org include:servers.mcsv.net -all",
+    },
+    CatalogEntry {
+        code: "spf.void-limit",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.6.4",
+        explanation: "More than 2 lookups of the policy find nothing (names that do not exist or have no address). Receivers return permerror.",
+        example: "v=spf1 a:old1.example.com a:old2.example.com a:old3.example.com -all, none of which exist",
+    },
+    CatalogEntry {
+        code: "spf.include-no-spf",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §5.2",
+        explanation: "An include points at a name with no SPF record. Receivers return permerror for the whole policy, not just that include: often a typo, or a vendor name that changed.",
+        example: "v=spf1 include:_spf.vendor-typo.example -all",
+    },
+    CatalogEntry {
+        code: "spf.redirect-no-spf",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §6.1",
+        explanation: "A redirect points at a name with no SPF record; receivers return permerror.",
+        example: "v=spf1 redirect=_spf.missing.example",
+    },
+    CatalogEntry {
+        code: "spf.include-loop",
+        severity: Severity::Error,
+        rfc: "RFC 7208 §4.6.4",
+        explanation: "Records include or redirect back to one another; the evaluation can only end at the lookup limit, with permerror.",
+        example: "a.example includes b.example, which includes a.example",
+    },
+    CatalogEntry {
+        code: "spf.lookup-failed",
+        severity: Severity::Warning,
+        rfc: "RFC 7208 §4.4",
+        explanation: "A record of the policy could not be fetched (timeout, SERVFAIL). Receivers would return temperror and may defer the mail; try again or ask another resolver.",
+        example: "The DNS servers of an included domain do not answer.",
+    },
+    CatalogEntry {
+        code: "spf.depends-on-sender",
+        severity: Severity::Info,
+        rfc: "RFC 7208 §7",
+        explanation: "A term uses macros, so the name it looks up depends on the message being checked. It costs one lookup; what it authorizes can only be seen by testing a sender.",
+        example: "v=spf1 exists:%{i}._spf.example.com -all",
+    },
 ];
 
 /// Looks a code up in the catalog.
@@ -400,6 +495,18 @@ mod tests {
                 entry.code
             );
         }
+    }
+
+    #[test]
+    fn findings_serialise_to_the_shared_json_shape() {
+        let f = Finding::new("spf.all-pass", "say \"hi\"\n")
+            .at(7..11)
+            .fix("v=spf1 -all");
+        assert_eq!(
+            f.to_json(),
+            r#"{"code":"spf.all-pass","severity":"error","message":"say \"hi\"\n","rfc":"RFC 7208 §5.1","span":{"start":7,"end":11},"fix":"v=spf1 -all"}"#
+        );
+        assert_eq!(json_string("\u{1}"), r#""\u0001""#);
     }
 
     #[test]

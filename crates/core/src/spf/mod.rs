@@ -5,6 +5,7 @@
 //! from, so findings can underline the exact text. `Display` prints the canonical form and
 //! `parse(display(x)) == x`.
 
+pub mod analysis;
 pub mod eval;
 pub mod lint;
 pub mod macros;
