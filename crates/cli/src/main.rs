@@ -12,6 +12,7 @@
 mod lookup;
 mod net;
 mod source;
+mod spf;
 
 use std::process::ExitCode;
 
@@ -68,10 +69,13 @@ enum Command {
         #[command(flatten)]
         source: Source,
     },
-    /// Analyse a domain's SPF policy
+    /// Analyse a domain's SPF policy: the include tree, lookups of 10, networks, findings
+    #[command(args_conflicts_with_subcommands = true)]
     Spf {
+        #[command(subcommand)]
+        action: Option<SpfAction>,
         /// The domain whose policy to analyse
-        domain: String,
+        domain: Option<String>,
         #[command(flatten)]
         source: Source,
     },
@@ -104,6 +108,26 @@ enum Command {
     },
 }
 
+#[derive(Subcommand, Debug)]
+enum SpfAction {
+    /// Evaluate the policy for a sender (check_host, RFC 7208), with the trace
+    Eval {
+        /// The sending server's IP address
+        #[arg(long)]
+        ip: std::net::IpAddr,
+        /// The MAIL FROM address (empty for bounces: then postmaster@HELO)
+        #[arg(long)]
+        sender: String,
+        /// The HELO/EHLO name; its own SPF result is shown beside the MAIL FROM one
+        #[arg(long)]
+        helo: Option<String>,
+        /// The domain whose policy to evaluate (default: the sender's domain)
+        domain: Option<String>,
+        #[command(flatten)]
+        source: Source,
+    },
+}
+
 impl Command {
     /// The issue that brings this command's engine.
     fn arrives_with(&self) -> (&'static str, u32) {
@@ -113,7 +137,7 @@ impl Command {
             Self::Spf { .. } => ("spf", 4),
             Self::Dkim { .. } => ("dkim", 5),
             Self::Dmarc { .. } => ("dmarc", 5),
-            Self::Lint { .. } => ("lint", 4),
+            Self::Lint { .. } => ("lint dkim|dmarc", 5),
         }
     }
 }
@@ -139,6 +163,43 @@ fn main() -> ExitCode {
                 &mut out,
             )
         }),
+        Command::Spf {
+            action: None,
+            domain: Some(domain),
+            source,
+        } => source::backend(&source.resolver, source.zone.as_deref())
+            .and_then(|backend| spf::analyse(&backend, domain, source.json, &mut out)),
+        Command::Spf {
+            action:
+                Some(SpfAction::Eval {
+                    ip,
+                    sender,
+                    helo,
+                    domain,
+                    source,
+                }),
+            ..
+        } => source::backend(&source.resolver, source.zone.as_deref()).and_then(|backend| {
+            spf::eval(
+                &backend,
+                &spf::EvalRequest {
+                    ip: *ip,
+                    sender: sender.clone(),
+                    helo: helo.clone(),
+                    domain: domain.clone(),
+                    json: source.json,
+                },
+                &mut out,
+            )
+        }),
+        Command::Spf { .. } => Err(source::Failure::Input(
+            "name a domain (mxray spf example.com) or evaluate a sender (mxray spf eval --ip … \
+             --sender … example.com)"
+                .into(),
+        )),
+        Command::Lint { kind, record, json } if kind.eq_ignore_ascii_case("spf") => {
+            Ok(spf::lint(record, *json, &mut out))
+        }
         other => {
             let (name, issue) = other.arrives_with();
             eprintln!("mxray {name}: not available in this build yet (planned in issue {issue}).");
