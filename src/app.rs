@@ -21,6 +21,7 @@ pub fn App() -> impl IntoView {
             {move || match router.page() {
                 Page::Home => pages::home::HomePage().into_any(),
                 Page::Lookup => pages::lookup::LookupPage().into_any(),
+                Page::Spf => pages::spf::SpfPage().into_any(),
                 Page::NotFound => pages::coming::NotFoundPage().into_any(),
                 page => view! { <pages::coming::ComingPage page=page/> }.into_any(),
             }}

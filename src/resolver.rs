@@ -123,6 +123,12 @@ impl Resolvers {
         })
     }
 
+    /// The client for the current list (reactive: a resource that uses it asks again when the
+    /// list changes).
+    pub fn client_tracked(&self) -> Rc<Client> {
+        self.list.with(|l| client(l))
+    }
+
     /// The client for the current list, with its cache (not tracked: for event handlers).
     pub fn client(&self) -> Rc<Client> {
         self.list.with_untracked(|l| client(l))

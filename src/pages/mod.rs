@@ -3,3 +3,4 @@
 pub mod coming;
 pub mod home;
 pub mod lookup;
+pub mod spf;

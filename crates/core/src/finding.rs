@@ -110,6 +110,52 @@ impl Finding {
     }
 }
 
+/// A piece of record text, and the worst finding that points at it (for underlining).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Segment {
+    pub text: String,
+    pub severity: Option<Severity>,
+    /// The codes of the findings that point here.
+    pub codes: Vec<&'static str>,
+}
+
+/// Cuts `text` at every span boundary of `findings`, so each piece can be shown plainly or
+/// underlined. Spans outside the text or not on character boundaries are ignored.
+pub fn segments(text: &str, findings: &[Finding]) -> Vec<Segment> {
+    let spans: Vec<(&Range<usize>, &Finding)> = findings
+        .iter()
+        .filter_map(|f| f.span.as_ref().map(|s| (s, f)))
+        .filter(|(s, _)| {
+            s.start < s.end
+                && s.end <= text.len()
+                && text.is_char_boundary(s.start)
+                && text.is_char_boundary(s.end)
+        })
+        .collect();
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for (s, _) in &spans {
+        cuts.push(s.start);
+        cuts.push(s.end);
+    }
+    cuts.sort_unstable();
+    cuts.dedup();
+    cuts.windows(2)
+        .filter(|w| w[0] < w[1])
+        .map(|w| {
+            let covering: Vec<&Finding> = spans
+                .iter()
+                .filter(|(s, _)| s.start <= w[0] && w[1] <= s.end)
+                .map(|(_, f)| *f)
+                .collect();
+            Segment {
+                text: text[w[0]..w[1]].to_owned(),
+                severity: covering.iter().map(|f| f.severity).max(),
+                codes: covering.iter().map(|f| f.code).collect(),
+            }
+        })
+        .collect()
+}
+
 /// A JSON string literal (RFC 8259 §7).
 pub fn json_string(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
@@ -507,6 +553,39 @@ mod tests {
             r#"{"code":"spf.all-pass","severity":"error","message":"say \"hi\"\n","rfc":"RFC 7208 §5.1","span":{"start":7,"end":11},"fix":"v=spf1 -all"}"#
         );
         assert_eq!(json_string("\u{1}"), r#""\u0001""#);
+    }
+
+    #[test]
+    fn segments_cut_text_at_every_span() {
+        let text = "v=spf1 ptr +all";
+        let findings = [
+            Finding::new("spf.ptr", "x").at(7..10),
+            Finding::new("spf.all-pass", "y").at(11..15),
+            Finding::new("spf.after-all", "z").at(13..15),
+            Finding::new("spf.no-all", "no span"),
+            Finding::new("spf.syntax", "out of range").at(10..99),
+        ];
+        let parts = segments(text, &findings);
+        let shown: Vec<(&str, Option<Severity>)> = parts
+            .iter()
+            .map(|s| (s.text.as_str(), s.severity))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("v=spf1 ", None),
+                ("ptr", Some(Severity::Warning)),
+                (" ", None),
+                ("+a", Some(Severity::Error)),
+                ("ll", Some(Severity::Error)),
+            ]
+        );
+        assert_eq!(parts[4].codes, ["spf.all-pass", "spf.after-all"]);
+        assert_eq!(
+            parts.iter().map(|p| p.text.as_str()).collect::<String>(),
+            text
+        );
+        assert_eq!(segments("", &findings), []);
     }
 
     #[test]

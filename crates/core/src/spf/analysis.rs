@@ -117,8 +117,24 @@ struct Pending {
     path: Vec<String>,
 }
 
+/// How far an analysis has come: the nodes so far, and the domains being fetched now.
+#[derive(Clone, Copy, Debug)]
+pub struct Progress<'a> {
+    pub nodes: &'a [Node],
+    pub fetching: &'a [String],
+}
+
 /// Fetches and analyses `domain`'s policy.
 pub async fn analyse<R: Resolver>(resolver: &R, domain: &str) -> Analysis {
+    analyse_with_progress(resolver, domain, |_| {}).await
+}
+
+/// [`analyse`], telling `progress` before each level is fetched and when all are in.
+pub async fn analyse_with_progress<R: Resolver>(
+    resolver: &R,
+    domain: &str,
+    mut progress: impl FnMut(Progress<'_>),
+) -> Analysis {
     let domain = domain.trim_end_matches('.').to_owned();
     let mut nodes: Vec<Node> = Vec::new();
     let mut level = vec![Pending {
@@ -143,6 +159,11 @@ pub async fn analyse<R: Resolver>(resolver: &R, domain: &str) -> Analysis {
     let mut type99 = Some(Box::pin(type99));
     let mut type99_result = None;
     while !level.is_empty() {
+        let fetching: Vec<String> = level.iter().map(|p| p.domain.clone()).collect();
+        progress(Progress {
+            nodes: &nodes,
+            fetching: &fetching,
+        });
         // Every policy of this level at once (and the type 99 question with the first).
         let fetches = join_all(level.iter().map(|p| fetch(resolver, p)));
         let fetched = match type99.take() {
@@ -175,7 +196,9 @@ pub async fn analyse<R: Resolver>(resolver: &R, domain: &str) -> Analysis {
                 networks: Vec::new(),
             };
             if let Some(text) = &text {
-                let (record, findings) = lint_text(text);
+                let (record, mut findings) = lint_text(text);
+                // From DNS the record is already in strings of at most 255 bytes.
+                findings.retain(|f| f.code != "spf.string-too-long");
                 node.findings = findings;
                 if record.is_none() && node.status == Status::Valid {
                     node.status = Status::Invalid;
@@ -211,6 +234,10 @@ pub async fn analyse<R: Resolver>(resolver: &R, domain: &str) -> Analysis {
         level = next;
     }
     drop(type99);
+    progress(Progress {
+        nodes: &nodes,
+        fetching: &[],
+    });
     finish(domain, nodes, type99_result)
 }
 
@@ -740,6 +767,20 @@ missing.test.     TXT "v=spf1 include:nothing.test -all"
                 .iter()
                 .any(|f| f.code == "spf.duplicate-include")
         );
+    }
+
+    #[test]
+    fn progress_is_told_level_by_level() {
+        let cache = Cache::new(
+            ZoneResolver::from_zone_text(ZONE, "zone").unwrap(),
+            NoClock,
+            Lifetime::Session,
+        );
+        let mut seen = Vec::new();
+        now(analyse_with_progress(&cache, "example.test", |p| {
+            seen.push((p.nodes.len(), p.fetching.len()));
+        }));
+        assert_eq!(seen, [(0, 1), (1, 2), (3, 2), (5, 0)]);
     }
 
     #[test]

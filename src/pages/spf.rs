@@ -1,0 +1,451 @@
+//! The SPF page: a domain's policy (`spf?domain=…`) with its include tree, lookups of 10 and
+//! findings underlined in each record, a sender test (`&ip=…&sender=…&helo=…`), or a pasted
+//! record checked as it is typed (`spf?record=…`, no DNS). Everything it shows is decided by
+//! core's `spf` module; this page renders it as text.
+
+use leptos::prelude::*;
+use mxray_core::dns::input::normalise;
+use mxray_core::finding::{Finding, Severity, segments};
+use mxray_core::spf::analysis::{self, Analysis, LOOKUP_LIMIT, Node, Status, VOID_LIMIT, Via};
+use mxray_core::spf::lint::lint_pasted;
+use mxray_core::spf::{Evaluation, check_host};
+
+use crate::doh::BrowserIdna;
+use crate::resolver::use_resolvers;
+use crate::route::{Page, use_router};
+
+fn severity_class(severity: Option<Severity>) -> &'static str {
+    match severity {
+        Some(Severity::Error) => "mark mark--error",
+        Some(Severity::Warning) => "mark mark--warning",
+        Some(Severity::Info) => "mark mark--info",
+        None => "",
+    }
+}
+
+/// Record text with each finding's span underlined (as text, never HTML).
+#[component]
+fn MarkedRecord(text: String, findings: Vec<Finding>) -> impl IntoView {
+    let parts = segments(&text, &findings);
+    view! {
+        <code class="spf-record">
+            {parts
+                .into_iter()
+                .map(|part| match part.severity {
+                    None => view! { <span>{part.text}</span> }.into_any(),
+                    Some(severity) => view! {
+                        <mark class=severity_class(Some(severity)) title=part.codes.join(", ")>
+                            {part.text}
+                        </mark>
+                    }
+                    .into_any(),
+                })
+                .collect_view()}
+        </code>
+    }
+}
+
+/// Findings, worst first, each with its code, RFC, message and fix.
+#[component]
+fn FindingList(findings: Vec<Finding>) -> impl IntoView {
+    let mut findings = findings;
+    findings.sort_by_key(|f| core::cmp::Reverse(f.severity));
+    (!findings.is_empty()).then(|| {
+        view! {
+            <ul class="findings">
+                {findings
+                    .into_iter()
+                    .map(|f| {
+                        let class = format!("finding finding--{}", f.severity.as_str());
+                        view! {
+                            <li class=class data-code=f.code>
+                                <p class="finding__head">
+                                    <span class="finding__severity">{f.severity.as_str()}</span>
+                                    " "
+                                    <code class="finding__code">{f.code}</code>
+                                    " · "
+                                    <span class="finding__rfc">{f.rfc}</span>
+                                </p>
+                                <p class="finding__message">{f.message.clone()}</p>
+                                {f.fix.clone().map(|fix| view! {
+                                    <p class="finding__fix">"Fix: " <code>{fix}</code></p>
+                                })}
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+    })
+}
+
+fn status_text(status: &Status) -> String {
+    match status {
+        Status::Valid => "valid".into(),
+        Status::Invalid => "has errors".into(),
+        Status::NoRecord => "no SPF record".into(),
+        Status::Multiple(n) => format!("{n} SPF records"),
+        Status::LookupFailed(why) => format!("lookup failed: {why}"),
+        Status::Loop => "loop: not followed".into(),
+        Status::NotFollowed(why) => format!("not followed: {why}"),
+    }
+}
+
+fn node_view(nodes: &[Node], i: usize) -> AnyView {
+    let node = &nodes[i];
+    let via = match node.via {
+        Via::Root => "",
+        Via::Include => "include:",
+        Via::Redirect => "redirect=",
+    };
+    let children: Vec<AnyView> = node.children.iter().map(|&c| node_view(nodes, c)).collect();
+    let lookups = format!(
+        "{} lookup{} here · {} in this branch",
+        node.own_lookups,
+        if node.own_lookups == 1 { "" } else { "s" },
+        node.branch_lookups
+    );
+    let bad = !matches!(node.status, Status::Valid);
+    view! {
+        <li class="spf-node" data-domain=node.domain.clone()>
+            <p class="spf-node__head">
+                <code>{via}{node.domain.clone()}</code>
+                " "
+                <span class=if bad { "badge badge--bad" } else { "badge" }>{status_text(&node.status)}</span>
+                " "
+                <span class="spf-node__cost">{lookups}</span>
+            </p>
+            {node.text.clone().map(|text| view! {
+                <MarkedRecord text=text findings=node.findings.clone()/>
+            })}
+            <FindingList findings=node.findings.clone()/>
+            {(!children.is_empty()).then(|| view! { <ul class="spf-tree">{children}</ul> })}
+        </li>
+    }
+    .into_any()
+}
+
+#[component]
+fn Summary(analysis: Analysis) -> impl IntoView {
+    let lookups_class = if analysis.lookups > LOOKUP_LIMIT {
+        "summary__bad"
+    } else {
+        ""
+    };
+    let voids_class = if analysis.voids > VOID_LIMIT {
+        "summary__bad"
+    } else {
+        ""
+    };
+    let networks = analysis
+        .nodes
+        .iter()
+        .map(|n| n.networks.len())
+        .sum::<usize>();
+    let worst = analysis
+        .findings
+        .iter()
+        .chain(analysis.nodes.iter().flat_map(|n| &n.findings))
+        .map(|f| f.severity)
+        .max();
+    let headline = match (analysis.valid, worst) {
+        (false, _) => format!(
+            "{}: the SPF policy is broken (receivers get permerror or no policy)",
+            analysis.domain
+        ),
+        (true, Some(Severity::Error)) => format!(
+            "{}: the SPF policy works, but has errors to fix",
+            analysis.domain
+        ),
+        (true, Some(Severity::Warning)) => {
+            format!(
+                "{}: the SPF policy is valid, with warnings",
+                analysis.domain
+            )
+        }
+        (true, _) => format!("{}: the SPF policy is valid", analysis.domain),
+    };
+    view! {
+        <section class="summary" aria-labelledby="spf-summary">
+            <h2 id="spf-summary" class="summary__title">{headline}</h2>
+            <dl class="summary__facts">
+                <div>
+                    <dt>"DNS lookups"</dt>
+                    <dd class=lookups_class>
+                        <span class="summary__lookups">{analysis.lookups}</span>
+                        {format!(" of {LOOKUP_LIMIT}")}
+                        <meter min="0" max="10" high="9" optimum="0" value=analysis.lookups.min(10)
+                            aria-label="DNS lookups used of 10"></meter>
+                    </dd>
+                </div>
+                <div>
+                    <dt>"Void lookups"</dt>
+                    <dd class=voids_class>
+                        {format!("{} of {VOID_LIMIT}", analysis.voids)}
+                    </dd>
+                </div>
+                <div>
+                    <dt>"Authorized"</dt>
+                    <dd>{format!(
+                        "{} IPv4 addresses{} in {networks} networks",
+                        analysis.ipv4_addresses,
+                        if analysis.ipv6_addresses > 0 { " and IPv6 ranges" } else { "" }
+                    )}</dd>
+                </div>
+            </dl>
+            <p class="summary__rule">
+                "Counted as RFC 7208 §4.6.4 counts: each include, a, mx, ptr, exists and redirect costs one lookup, in every included record too; all, ip4 and ip6 cost none. Receivers stop at 10 and the whole policy fails (permerror)."
+            </p>
+            <FindingList findings=analysis.findings.clone()/>
+        </section>
+    }
+}
+
+#[component]
+fn SenderResult(evaluation: Evaluation, label: String) -> impl IntoView {
+    view! {
+        <div class="sender-result">
+            <p class="sender-result__title">
+                {label} ": " <strong class="sender-result__value">{evaluation.result.name()}</strong>
+            </p>
+            <p>{evaluation.reason.clone()}</p>
+            {evaluation.explanation.clone().map(|x| view! { <p>"Explanation: " {x}</p> })}
+            <p class="result__meta">{format!(
+                "{} of {LOOKUP_LIMIT} lookups, {} void",
+                evaluation.dns_terms, evaluation.void_lookups
+            )}</p>
+            <ol class="trace" aria-label="Every step of the evaluation">
+                {evaluation
+                    .trace
+                    .iter()
+                    .map(|s| {
+                        // A class, not a style attribute: the CSP allows no inline styles.
+                        let class = format!("trace__step trace__step--{}", s.depth.min(5));
+                        view! { <li class=class><code>{s.text.clone()}</code></li> }
+                    })
+                    .collect_view()}
+            </ol>
+        </div>
+    }
+}
+
+#[component]
+pub fn SpfPage() -> impl IntoView {
+    let router = use_router();
+    let resolvers = use_resolvers();
+    let param =
+        move |key: &'static str| Memo::new(move |_| router.route().param(key).unwrap_or_default());
+    let domain_param = param("domain");
+    let record_param = param("record");
+    let ip_param = param("ip");
+    let sender_param = param("sender");
+    let helo_param = param("helo");
+
+    let domain_input = RwSignal::new(domain_param.get_untracked());
+    Effect::new(move |_| domain_input.set(domain_param.get()));
+    // The pasted record lives in this signal; the URL follows it (replaceState), so nothing
+    // typed is lost on reload and the check is a link.
+    let record_input = RwSignal::new(record_param.get_untracked());
+    let ip_input = RwSignal::new(ip_param.get_untracked());
+    let sender_input = RwSignal::new(sender_param.get_untracked());
+    let helo_input = RwSignal::new(helo_param.get_untracked());
+
+    let on_domain = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let href = router.href(
+            Page::Spf,
+            &[("domain", domain_input.get_untracked().trim())],
+        );
+        router.navigate(&href, false);
+    };
+    let on_record = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        record_input.set(text.clone());
+        let href = router.href(Page::Spf, &[("record", text.as_str())]);
+        router.navigate(&href, true);
+    };
+    let on_sender = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let href = router.href(
+            Page::Spf,
+            &[
+                ("domain", domain_param.get_untracked().as_str()),
+                ("ip", ip_input.get_untracked().trim()),
+                ("sender", sender_input.get_untracked().trim()),
+                ("helo", helo_input.get_untracked().trim()),
+            ],
+        );
+        router.navigate(&href, false);
+    };
+
+    let progress = RwSignal::new(None::<(usize, Vec<String>)>);
+    let analysis = LocalResource::new(move || {
+        let domain = domain_param.get();
+        let client = resolvers.client_tracked();
+        async move {
+            if domain.trim().is_empty() {
+                return None;
+            }
+            let target = match normalise(&domain, &BrowserIdna) {
+                Ok(t) => t,
+                Err(e) => return Some(Err(e.to_string())),
+            };
+            let name = target.name.to_string();
+            let result = analysis::analyse_with_progress(&*client, &name, |p| {
+                progress.set(Some((p.nodes.len(), p.fetching.to_vec())));
+            })
+            .await;
+            Some(Ok(result))
+        }
+    });
+    let evaluation = LocalResource::new(move || {
+        let domain = domain_param.get();
+        let ip = ip_param.get();
+        let sender = sender_param.get();
+        let helo = helo_param.get();
+        let client = resolvers.client_tracked();
+        async move {
+            if ip.trim().is_empty() || domain.trim().is_empty() {
+                return None;
+            }
+            let ip: std::net::IpAddr = match ip.trim().parse() {
+                Ok(ip) => ip,
+                Err(_) => return Some(Err(format!("{ip:?} is not an IP address."))),
+            };
+            let domain = normalise(&domain, &BrowserIdna)
+                .map(|t| t.name.to_string())
+                .unwrap_or(domain);
+            let sender = if sender.is_empty() {
+                format!(
+                    "postmaster@{}",
+                    if helo.is_empty() { &domain } else { &helo }
+                )
+            } else if sender.contains('@') {
+                sender
+            } else {
+                format!("postmaster@{sender}")
+            };
+            let sender_domain = sender
+                .rsplit_once('@')
+                .map_or(domain.clone(), |(_, d)| d.to_owned());
+            let mail_from = check_host(&*client, ip, &sender_domain, &sender, &helo).await;
+            let helo_eval = if helo.is_empty() {
+                None
+            } else {
+                Some(check_host(&*client, ip, &helo, &format!("postmaster@{helo}"), &helo).await)
+            };
+            Some(Ok((sender, mail_from, helo, helo_eval)))
+        }
+    });
+
+    let pasted = Memo::new(move |_| {
+        let text = record_input.get();
+        (!text.trim().is_empty()).then(|| lint_pasted(&text))
+    });
+
+    view! {
+        <section class="page">
+            <h1>"SPF"</h1>
+            <p class="lede">"Check a domain's SPF policy: every problem underlined, the include tree with what each branch costs of the 10 lookups, and a sender test. Or paste a record to check it without DNS."</p>
+            <form class="query-form" role="search" on:submit=on_domain>
+                <div class="field field--grow">
+                    <label for="spf-domain">"Domain"</label>
+                    <input id="spf-domain" name="domain" type="text" inputmode="url" autocomplete="off"
+                        autocapitalize="off" spellcheck="false" placeholder="example.com" required
+                        prop:value=move || domain_input.get()
+                        on:input=move |ev| domain_input.set(event_target_value(&ev))/>
+                </div>
+                <button class="button" type="submit">"Check SPF"</button>
+            </form>
+            <div class="field paste">
+                <label for="spf-record">"Or paste an SPF record (checked as you type, no DNS)"</label>
+                <textarea id="spf-record" rows="3" spellcheck="false" autocomplete="off"
+                    placeholder="v=spf1 include:_spf.example.com -all"
+                    prop:value=move || record_input.get()
+                    on:input=on_record></textarea>
+            </div>
+            {move || pasted.get().map(|linted| {
+                let ok = linted.findings.iter().all(|f| f.severity != Severity::Error) && linted.record.is_some();
+                view! {
+                    <section class="pasted" aria-labelledby="pasted-title" aria-live="polite">
+                        <h2 id="pasted-title">{if ok { "The pasted record is valid" } else { "The pasted record has errors" }}</h2>
+                        <MarkedRecord text=linted.text.clone() findings=linted.findings.clone()/>
+                        {linted.record.as_ref().map(|r| view! {
+                            <p class="result__meta">"Canonical form: " <code>{r.to_string()}</code></p>
+                        })}
+                        {if linted.findings.is_empty() {
+                            view! { <p>"No problems found."</p> }.into_any()
+                        } else {
+                            view! { <FindingList findings=linted.findings.clone()/> }.into_any()
+                        }}
+                    </section>
+                }
+            })}
+            <Suspense fallback=move || view! {
+                <p class="progress" role="status">{move || match progress.get() {
+                    Some((found, fetching)) if !fetching.is_empty() => format!(
+                        "Fetching SPF records: {} ({found} found so far)…",
+                        fetching.join(", ")
+                    ),
+                    Some((found, _)) => format!("Analysing {found} records…"),
+                    None => "Asking the resolver…".to_owned(),
+                }}</p>
+            }>
+                {move || analysis.get().flatten().map(|result| match result {
+                    Err(message) => view! { <p class="alert alert--error" role="alert">{message}</p> }.into_any(),
+                    Ok(a) => {
+                        let tree = (!a.nodes.is_empty()).then(|| node_view(&a.nodes, 0));
+                        view! {
+                            <Summary analysis=a.clone()/>
+                            <section aria-labelledby="spf-tree-title">
+                                <h2 id="spf-tree-title">"The policy and everything it includes"</h2>
+                                <ul class="spf-tree spf-tree--root">{tree}</ul>
+                            </section>
+                        }
+                        .into_any()
+                    }
+                })}
+            </Suspense>
+            {move || (!domain_param.get().trim().is_empty()).then(|| view! {
+                <section class="sender" aria-labelledby="sender-title">
+                    <h2 id="sender-title">"Test a sender"</h2>
+                    <p class="result__meta">"Runs check_host() as a receiving server would, with every step shown."</p>
+                    <form class="query-form" on:submit=on_sender>
+                        <div class="field">
+                            <label for="spf-ip">"Sending IP"</label>
+                            <input id="spf-ip" type="text" inputmode="decimal" autocomplete="off" spellcheck="false"
+                                placeholder="192.0.2.25" required
+                                prop:value=move || ip_input.get()
+                                on:input=move |ev| ip_input.set(event_target_value(&ev))/>
+                        </div>
+                        <div class="field field--grow">
+                            <label for="spf-sender">"MAIL FROM"</label>
+                            <input id="spf-sender" type="text" autocomplete="off" spellcheck="false"
+                                placeholder="bounce@example.com"
+                                prop:value=move || sender_input.get()
+                                on:input=move |ev| sender_input.set(event_target_value(&ev))/>
+                        </div>
+                        <div class="field">
+                            <label for="spf-helo">"HELO name"</label>
+                            <input id="spf-helo" type="text" autocomplete="off" spellcheck="false"
+                                placeholder="mail.example.com"
+                                prop:value=move || helo_input.get()
+                                on:input=move |ev| helo_input.set(event_target_value(&ev))/>
+                        </div>
+                        <button class="button" type="submit">"Test"</button>
+                    </form>
+                    <Suspense fallback=|| view! { <p class="progress" role="status">"Evaluating…"</p> }>
+                        {move || evaluation.get().flatten().map(|r| match r {
+                            Err(message) => view! { <p class="alert alert--error" role="alert">{message}</p> }.into_any(),
+                            Ok((sender, mail_from, helo, helo_eval)) => view! {
+                                <SenderResult evaluation=mail_from label=format!("MAIL FROM {sender}")/>
+                                {helo_eval.map(|h| view! { <SenderResult evaluation=h label=format!("HELO {helo}")/> })}
+                            }
+                            .into_any(),
+                        })}
+                    </Suspense>
+                </section>
+            })}
+        </section>
+    }
+}
