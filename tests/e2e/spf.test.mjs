@@ -44,6 +44,8 @@ const CASES = [
   ['after', 'spf.after-all', /with warnings/],
   ['neutral', 'spf.all-neutral', /with warnings/],
   ['macros', 'spf.depends-on-sender', /valid/],
+  ['redirectall', 'spf.redirect-with-all', /with warnings/],
+  ['typo', 'spf.unknown-modifier', /valid/],
 ];
 
 for (const [label, code, headline] of CASES) {

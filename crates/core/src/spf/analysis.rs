@@ -611,6 +611,7 @@ fn finish(domain: String, mut nodes: Vec<Node>, type99: Option<String>) -> Analy
             format!("{domain} also publishes an SPF (type 99) record, \"{text}\"; receivers only read TXT."),
         ));
     }
+    cross_record_overlaps(&nodes, &mut findings);
     let all: Vec<&Network> = nodes.iter().flat_map(|n| &n.networks).collect();
     let (ipv4_addresses, ipv6_addresses) = address_counts(&all);
     Analysis {
@@ -623,6 +624,70 @@ fn finish(domain: String, mut nodes: Vec<Node>, type99: Option<String>) -> Analy
         findings,
         valid,
         type99,
+    }
+}
+
+/// The first and last address of a network, as numbers in one space per family.
+fn range(n: &Network) -> (bool, u128, u128) {
+    match n.address {
+        IpAddr::V4(a) => {
+            let size = 1u128 << (32 - u32::from(n.prefix.min(32)));
+            let start = u128::from(u32::from(a)) & !(size - 1);
+            (false, start, start + size - 1)
+        }
+        IpAddr::V6(a) => {
+            let bits = 128 - u32::from(n.prefix.min(128));
+            let mask = if bits == 128 {
+                0
+            } else {
+                !((1u128 << bits) - 1)
+            };
+            let start = u128::from(a) & mask;
+            (true, start, start | !mask)
+        }
+    }
+}
+
+/// ip4/ip6 networks listed in two different records of the tree: duplicates and overlaps
+/// (within one record they are that record's own findings).
+fn cross_record_overlaps(nodes: &[Node], findings: &mut Vec<Finding>) {
+    let listed: Vec<(&Node, &Network)> = nodes
+        .iter()
+        .flat_map(|node| {
+            node.networks
+                .iter()
+                .filter(|n| n.term.starts_with("ip4:") || n.term.starts_with("ip6:"))
+                .map(move |n| (node, n))
+        })
+        .collect();
+    for (i, (node, net)) in listed.iter().enumerate() {
+        let (v6, start, end) = range(net);
+        for (other_node, other) in &listed[..i] {
+            if core::ptr::eq(*node, *other_node) {
+                continue;
+            }
+            let (other_v6, other_start, other_end) = range(other);
+            if v6 != other_v6 || end < other_start || other_end < start {
+                continue;
+            }
+            let (code, how) = if (start, end) == (other_start, other_end) {
+                ("spf.duplicate-network", "is the same network as")
+            } else if other_start <= start && end <= other_end {
+                ("spf.overlapping-network", "lies inside")
+            } else if start <= other_start && other_end <= end {
+                ("spf.overlapping-network", "contains")
+            } else {
+                continue;
+            };
+            findings.push(Finding::new(
+                code,
+                format!(
+                    "{} in {} {how} {} in {}.",
+                    net.term, node.domain, other.term, other_node.domain
+                ),
+            ));
+            break;
+        }
     }
 }
 
@@ -729,6 +794,8 @@ many.test.        TXT "v=spf1 a:x1.test a:x2.test a:x3.test include:_spf.vendor.
 void.test.        TXT "v=spf1 a:nx1.void.test a:nx2.void.test a:nx3.void.test -all"
 macro.test.       TXT "v=spf1 exists:%{i}._spf.macro.test include:%{d}.x.test -all"
 missing.test.     TXT "v=spf1 include:nothing.test -all"
+old.test.         TXT "v=spf1 -all"
+old.test.         SPF "v=spf1 -all"
 "#;
 
     #[test]
@@ -769,6 +836,12 @@ missing.test.     TXT "v=spf1 include:nothing.test -all"
         );
     }
 
+    const DUP: &str = r#"
+dup.test.      TXT "v=spf1 ip4:192.0.2.0/24 include:inc.dup.test include:inc2.dup.test -all"
+inc.dup.test.  TXT "v=spf1 ip4:192.0.2.0/24 -all"
+inc2.dup.test. TXT "v=spf1 ip4:192.0.2.7 ip6:2001:db8::/32 -all"
+"#;
+
     #[test]
     fn progress_is_told_level_by_level() {
         let cache = Cache::new(
@@ -801,6 +874,18 @@ missing.test.     TXT "v=spf1 include:nothing.test -all"
         assert!(codes("void.test").contains(&"spf.void-limit"));
         assert!(codes("missing.test").contains(&"spf.include-no-spf"));
         assert!(codes("nothing.test").contains(&"spf.no-record"));
+        let (dup, _) = run(DUP, "dup.test");
+        let overlaps: Vec<&str> = dup.findings.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            overlaps,
+            [
+                "ip4:192.0.2.0/24 in inc.dup.test is the same network as ip4:192.0.2.0/24 in dup.test.",
+                "ip4:192.0.2.7 in inc2.dup.test lies inside ip4:192.0.2.0/24 in dup.test."
+            ]
+        );
+        let (old, _) = run(ZONE, "old.test");
+        assert_eq!(old.type99.as_deref(), Some("v=spf1 -all"));
+        assert!(old.findings.iter().any(|f| f.code == "spf.type99-record"));
         let (m, _) = run(ZONE, "macro.test");
         assert_eq!(m.lookups, 2);
         assert_eq!(
