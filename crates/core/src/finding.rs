@@ -49,13 +49,13 @@ pub struct Finding {
 impl Finding {
     /// A finding with the severity and RFC its catalog entry gives.
     pub fn new(code: &'static str, message: impl Into<String>) -> Self {
-        let entry = catalog_entry(code);
+        let entry = meta(code);
         debug_assert!(entry.is_some(), "{code} is not in the catalog");
         Self {
             code,
-            severity: entry.map_or(Severity::Info, |e| e.severity),
+            severity: entry.map_or(Severity::Info, |e| e.0),
             message: message.into(),
-            rfc: entry.map_or("", |e| e.rfc),
+            rfc: entry.map_or("", |e| e.1),
             span: None,
             fix: None,
         }
@@ -190,326 +190,171 @@ pub struct CatalogEntry {
     pub example: &'static str,
 }
 
-/// Every code mxray can report. Append only: a code, once here, is never reused for
-/// anything else.
-pub const CATALOG: &[CatalogEntry] = &[
-    CatalogEntry {
-        code: "dns.malformed-response",
-        severity: Severity::Error,
-        rfc: "RFC 1035 §4.1",
-        explanation: "The resolver's answer could not be decoded as a DNS message, so nothing \
+/// Defines the catalog once and derives from it both [`CATALOG`] (with explanations and
+/// examples, for the catalog page) and the small code → (severity, RFC) table findings are built
+/// from, so a page that never shows the catalog does not carry its text.
+macro_rules! catalog {
+    ($($code:literal => $severity:ident, $rfc:literal, $explanation:expr, $example:expr;)*) => {
+        /// Every code mxray can report. Append only: a code, once here, is never reused for
+        /// anything else.
+        pub const CATALOG: &[CatalogEntry] = &[
+            $(CatalogEntry {
+                code: $code,
+                severity: Severity::$severity,
+                rfc: $rfc,
+                explanation: $explanation,
+                example: $example,
+            },)*
+        ];
+
+        /// The severity and RFC of a code.
+        fn meta(code: &str) -> Option<(Severity, &'static str)> {
+            match code {
+                $($code => Some((Severity::$severity, $rfc)),)*
+                _ => None,
+            }
+        }
+    };
+}
+
+catalog! {
+    "dns.malformed-response" => Error, "RFC 1035 §4.1",
+        "The resolver's answer could not be decoded as a DNS message, so nothing \
                       in it can be trusted. The finding says at which byte decoding stopped.",
-        example: "A DoH endpoint that answers 200 with an HTML error page.",
-    },
-    CatalogEntry {
-        code: "dns.truncated-response",
-        severity: Severity::Error,
-        rfc: "RFC 1035 §4.1",
-        explanation: "The answer ended before the message it announced was complete.",
-        example: "A proxy that cut the response body short.",
-    },
-    CatalogEntry {
-        code: "spf.no-record",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §4.5",
-        explanation: "The domain publishes no SPF record, so receivers cannot tell its mail from forgeries (the SPF result is none). A domain that sends no mail should still say so.",
-        example: "example.com has no TXT record starting with v=spf1.",
-    },
-    CatalogEntry {
-        code: "spf.multiple-records",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.5",
-        explanation: "More than one TXT record starts with v=spf1. Receivers must return permerror: the domain's SPF is broken until the records are merged into one.",
-        example: "\"v=spf1 include:_spf.google.com ~all\" and \"v=spf1 include:mailgun.org ~all\" at the same name.",
-    },
-    CatalogEntry {
-        code: "spf.type99-record",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §3.1",
-        explanation: "An SPF record of DNS type SPF (99) is published. RFC 7208 removed that type; receivers only read TXT. Remove it, and make sure the TXT record says the same.",
-        example: "example.com. IN SPF \"v=spf1 -all\"",
-    },
-    CatalogEntry {
-        code: "spf.syntax",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.6.1",
-        explanation: "The record does not follow the SPF grammar at the place shown. Receivers return permerror for the whole record, not just this term.",
-        example: "v=spf1 include _spf.example.com -all (missing ':')",
-    },
-    CatalogEntry {
-        code: "spf.version",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.5",
-        explanation: "The text does not start with v=spf1 followed by a space, so it is not an SPF record at all.",
-        example: "v=spf10 -all, or spf1 -all",
-    },
-    CatalogEntry {
-        code: "spf.version-not-first",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.5",
-        explanation: "v=spf1 is in the record but not at its start. Receivers only recognise records that begin with it.",
-        example: "include:_spf.example.com v=spf1 -all",
-    },
-    CatalogEntry {
-        code: "spf.version-case",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §4.5",
-        explanation: "The version is not written in lower case. The grammar allows it, but some receivers compare v=spf1 exactly.",
-        example: "V=SPF1 -all",
-    },
-    CatalogEntry {
-        code: "spf.unknown-mechanism",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §5",
-        explanation: "A word where a mechanism should be is not one of all, include, a, mx, ptr, ip4, ip6 or exists: often a typo or a vendor instruction copied wrongly.",
-        example: "v=spf1 inlcude:_spf.example.com -all",
-    },
-    CatalogEntry {
-        code: "spf.modifier-as-mechanism",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §6",
-        explanation: "redirect and exp are modifiers, written with '=' (redirect=domain), not with ':'.",
-        example: "v=spf1 redirect:_spf.example.com",
-    },
-    CatalogEntry {
-        code: "spf.duplicate-modifier",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §6",
-        explanation: "redirect= or exp= appears more than once; receivers return permerror.",
-        example: "v=spf1 redirect=a.example redirect=b.example",
-    },
-    CatalogEntry {
-        code: "spf.invalid-ip",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §5.6",
-        explanation: "An ip4 or ip6 value is not an address: an octet over 255, too few parts, or a typo.",
-        example: "v=spf1 ip4:192.0.2.300 -all",
-    },
-    CatalogEntry {
-        code: "spf.invalid-prefix",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §5.6",
-        explanation: "A prefix length is out of range (IPv4 /0 to /32, IPv6 /0 to /128) or malformed.",
-        example: "v=spf1 ip4:192.0.2.0/33 -all",
-    },
-    CatalogEntry {
-        code: "spf.invalid-domain",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §7.1",
-        explanation: "A domain in the record does not end in a valid top-level label (it is a single label, or ends in a number), so receivers return permerror.",
-        example: "v=spf1 a:mailserver -all",
-    },
-    CatalogEntry {
-        code: "spf.macro-syntax",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §7.1",
-        explanation: "A '%' that does not start a valid macro (%{…}, %%, %_ or %-), or a macro letter that is not allowed there.",
-        example: "v=spf1 exists:%{x}.example.com -all",
-    },
-    CatalogEntry {
-        code: "spf.not-ascii",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §3.1",
-        explanation: "The record has characters outside ASCII, often invisible ones from a word processor or a web page. Receivers return permerror.",
-        example: "v=spf1 include:\\u200bexample.com -all (a zero-width space)",
-    },
-    CatalogEntry {
-        code: "spf.control-characters",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.6.1",
-        explanation: "The record has tabs or line breaks (a paste from a PDF or an email). Terms are separated by spaces only; as published this is a syntax error.",
-        example: "v=spf1 ip4:192.0.2.1<line break>include:_spf.example.com -all",
-    },
-    CatalogEntry {
-        code: "spf.leading-space",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.5",
-        explanation: "The value starts with spaces. Published like this it does not begin with v=spf1, so receivers see no SPF record.",
-        example: "' v=spf1 -all'",
-    },
-    CatalogEntry {
-        code: "spf.trailing-space",
-        severity: Severity::Info,
-        rfc: "RFC 7208 §4.5",
-        explanation: "The value ends with spaces. That is legal, but some DNS provider forms keep them and some tools flag them.",
-        example: "'v=spf1 -all '",
-    },
-    CatalogEntry {
-        code: "spf.quoted",
-        severity: Severity::Info,
-        rfc: "RFC 7208 §3.3",
-        explanation: "The value was pasted with its quotes. Most DNS providers' forms want the text without quotes (they add them); zone files want them. mxray checked the text inside.",
-        example: "\"v=spf1 -all\"",
-    },
-    CatalogEntry {
-        code: "spf.smart-quotes",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §3.3",
-        explanation: "The value is wrapped in typographic quotes (“ ”), usually from a word processor or a chat app. Published with them, the record would not start with v=spf1.",
-        example: "“v=spf1 -all”",
-    },
-    CatalogEntry {
-        code: "spf.zone-line",
-        severity: Severity::Info,
-        rfc: "RFC 1035 §5.1",
-        explanation: "A whole zone-file line was pasted (name, TTL, class, TXT). The record value is the quoted text after TXT; the name goes in the provider's name or host field.",
-        example: "example.com. 3600 IN TXT \"v=spf1 -all\"",
-    },
-    CatalogEntry {
-        code: "spf.split-strings",
-        severity: Severity::Info,
-        rfc: "RFC 7208 §3.3",
-        explanation: "The value is split into several quoted strings. Receivers join them with nothing in between, so a space needed between two terms must be inside one of the strings.",
-        example: "\"v=spf1 ip4:192.0.2.1 \" \"include:_spf.example.com -all\"",
-    },
-    CatalogEntry {
-        code: "spf.split-without-space",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §3.3",
-        explanation: "Two strings of the record join without a space between their terms: receivers read them glued together, which is a syntax error or a different name.",
-        example: "\"v=spf1 ip4:192.0.2.1\" \"include:_spf.example.com -all\"",
-    },
-    CatalogEntry {
-        code: "spf.string-too-long",
-        severity: Severity::Info,
-        rfc: "RFC 7208 §3.3",
-        explanation: "The record is longer than 255 bytes, the most one DNS string holds. It must be published as several strings; many DNS providers split it themselves, some do not. The fix shows it split.",
-        example: "A record with many ip4 and include terms.",
-    },
-    CatalogEntry {
-        code: "spf.record-too-long",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §3.4",
-        explanation: "The record is over 450 bytes. Together with other records at the name, DNS answers may exceed 512 bytes, which some receivers handle badly.",
-        example: "A record listing dozens of ip4 networks.",
-    },
-    CatalogEntry {
-        code: "spf.all-pass",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §5.1",
-        explanation: "+all (or a bare all) authorizes every server on the internet to send as this domain: it is worse than no SPF record.",
-        example: "v=spf1 +all",
-    },
-    CatalogEntry {
-        code: "spf.all-neutral",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §8.2",
-        explanation: "?all says nothing about servers not listed: forgeries get the same result as no policy. Use ~all while testing, then -all.",
-        example: "v=spf1 include:_spf.example.com ?all",
-    },
-    CatalogEntry {
-        code: "spf.no-all",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §4.7",
-        explanation: "The record has neither an all mechanism nor a redirect, so servers not listed get neutral, as if there were no policy.",
-        example: "v=spf1 include:_spf.example.com",
-    },
-    CatalogEntry {
-        code: "spf.ptr",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §5.5",
-        explanation: "The ptr mechanism is slow, unreliable and SHOULD NOT be used; many receivers skip it. List the servers' addresses (ip4/ip6) or use a or mx.",
-        example: "v=spf1 ptr -all",
-    },
-    CatalogEntry {
-        code: "spf.after-all",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §5.1",
-        explanation: "Terms after all are never evaluated: all matches every address. A redirect after all is ignored too.",
-        example: "v=spf1 -all include:_spf.example.com",
-    },
-    CatalogEntry {
-        code: "spf.redirect-with-all",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §6.1",
-        explanation: "A record with all never uses its redirect: the redirect only applies when no mechanism matched.",
-        example: "v=spf1 -all redirect=_spf.example.com",
-    },
-    CatalogEntry {
-        code: "spf.duplicate-include",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §4.6.4",
-        explanation: "The same domain is included twice: it costs lookups against the limit of 10 and changes nothing.",
-        example: "v=spf1 include:_spf.example.com include:_spf.example.com -all",
-    },
-    CatalogEntry {
-        code: "spf.duplicate-network",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §5.6",
-        explanation: "The same network is listed twice.",
-        example: "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.0/24 -all",
-    },
-    CatalogEntry {
-        code: "spf.overlapping-network",
-        severity: Severity::Info,
-        rfc: "RFC 7208 §5.6",
-        explanation: "One listed network lies inside another, so the smaller one adds nothing.",
-        example: "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.10 -all",
-    },
-    CatalogEntry {
-        code: "spf.wide-network",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §5.6",
-        explanation: "A network so wide it authorizes a large part of the internet (for example ip4:0.0.0.0/1): almost certainly a mistake in the prefix length.",
-        example: "v=spf1 ip4:192.0.2.0/2 -all",
-    },
-    CatalogEntry {
-        code: "spf.unknown-modifier",
-        severity: Severity::Info,
-        rfc: "RFC 7208 §6",
-        explanation: "A modifier receivers do not know is ignored. That is legal, but it is often a typo of redirect= or exp=.",
-        example: "v=spf1 include:_spf.example.com redirct=_spf.example.net",
-    },
-    CatalogEntry {
-        code: "spf.lookup-limit",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.6.4",
-        explanation: "The policy needs more than 10 DNS lookups: every include, a, mx, ptr, exists and redirect costs one, in every included record too. Receivers stop at 10 and return permerror, so the domain's mail fails SPF everywhere. The finding says which branches cost what.",
-        example: "v=spf1 include:_spf.google.com include:spf.protection.outlook.com include:sendgrid.net include:mailgun.org include:servers.mcsv.net -all",
-    },
-    CatalogEntry {
-        code: "spf.void-limit",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.6.4",
-        explanation: "More than 2 lookups of the policy find nothing (names that do not exist or have no address). Receivers return permerror.",
-        example: "v=spf1 a:old1.example.com a:old2.example.com a:old3.example.com -all, none of which exist",
-    },
-    CatalogEntry {
-        code: "spf.include-no-spf",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §5.2",
-        explanation: "An include points at a name with no SPF record. Receivers return permerror for the whole policy, not just that include: often a typo, or a vendor name that changed.",
-        example: "v=spf1 include:_spf.vendor-typo.example -all",
-    },
-    CatalogEntry {
-        code: "spf.redirect-no-spf",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §6.1",
-        explanation: "A redirect points at a name with no SPF record; receivers return permerror.",
-        example: "v=spf1 redirect=_spf.missing.example",
-    },
-    CatalogEntry {
-        code: "spf.include-loop",
-        severity: Severity::Error,
-        rfc: "RFC 7208 §4.6.4",
-        explanation: "Records include or redirect back to one another; the evaluation can only end at the lookup limit, with permerror.",
-        example: "a.example includes b.example, which includes a.example",
-    },
-    CatalogEntry {
-        code: "spf.lookup-failed",
-        severity: Severity::Warning,
-        rfc: "RFC 7208 §4.4",
-        explanation: "A record of the policy could not be fetched (timeout, SERVFAIL). Receivers would return temperror and may defer the mail; try again or ask another resolver.",
-        example: "The DNS servers of an included domain do not answer.",
-    },
-    CatalogEntry {
-        code: "spf.depends-on-sender",
-        severity: Severity::Info,
-        rfc: "RFC 7208 §7",
-        explanation: "A term uses macros, so the name it looks up depends on the message being checked. It costs one lookup; what it authorizes can only be seen by testing a sender.",
-        example: "v=spf1 exists:%{i}._spf.example.com -all",
-    },
-];
+        "A DoH endpoint that answers 200 with an HTML error page.";
+    "dns.truncated-response" => Error, "RFC 1035 §4.1",
+        "The answer ended before the message it announced was complete.",
+        "A proxy that cut the response body short.";
+    "spf.no-record" => Warning, "RFC 7208 §4.5",
+        "The domain publishes no SPF record, so receivers cannot tell its mail from forgeries (the SPF result is none). A domain that sends no mail should still say so.",
+        "example.com has no TXT record starting with v=spf1.";
+    "spf.multiple-records" => Error, "RFC 7208 §4.5",
+        "More than one TXT record starts with v=spf1. Receivers must return permerror: the domain's SPF is broken until the records are merged into one.",
+        "\"v=spf1 include:_spf.google.com ~all\" and \"v=spf1 include:mailgun.org ~all\" at the same name.";
+    "spf.type99-record" => Warning, "RFC 7208 §3.1",
+        "An SPF record of DNS type SPF (99) is published. RFC 7208 removed that type; receivers only read TXT. Remove it, and make sure the TXT record says the same.",
+        "example.com. IN SPF \"v=spf1 -all\"";
+    "spf.syntax" => Error, "RFC 7208 §4.6.1",
+        "The record does not follow the SPF grammar at the place shown. Receivers return permerror for the whole record, not just this term.",
+        "v=spf1 include _spf.example.com -all (missing ':')";
+    "spf.version" => Error, "RFC 7208 §4.5",
+        "The text does not start with v=spf1 followed by a space, so it is not an SPF record at all.",
+        "v=spf10 -all, or spf1 -all";
+    "spf.version-not-first" => Error, "RFC 7208 §4.5",
+        "v=spf1 is in the record but not at its start. Receivers only recognise records that begin with it.",
+        "include:_spf.example.com v=spf1 -all";
+    "spf.version-case" => Warning, "RFC 7208 §4.5",
+        "The version is not written in lower case. The grammar allows it, but some receivers compare v=spf1 exactly.",
+        "V=SPF1 -all";
+    "spf.unknown-mechanism" => Error, "RFC 7208 §5",
+        "A word where a mechanism should be is not one of all, include, a, mx, ptr, ip4, ip6 or exists: often a typo or a vendor instruction copied wrongly.",
+        "v=spf1 inlcude:_spf.example.com -all";
+    "spf.modifier-as-mechanism" => Error, "RFC 7208 §6",
+        "redirect and exp are modifiers, written with '=' (redirect=domain), not with ':'.",
+        "v=spf1 redirect:_spf.example.com";
+    "spf.duplicate-modifier" => Error, "RFC 7208 §6",
+        "redirect= or exp= appears more than once; receivers return permerror.",
+        "v=spf1 redirect=a.example redirect=b.example";
+    "spf.invalid-ip" => Error, "RFC 7208 §5.6",
+        "An ip4 or ip6 value is not an address: an octet over 255, too few parts, or a typo.",
+        "v=spf1 ip4:192.0.2.300 -all";
+    "spf.invalid-prefix" => Error, "RFC 7208 §5.6",
+        "A prefix length is out of range (IPv4 /0 to /32, IPv6 /0 to /128) or malformed.",
+        "v=spf1 ip4:192.0.2.0/33 -all";
+    "spf.invalid-domain" => Error, "RFC 7208 §7.1",
+        "A domain in the record does not end in a valid top-level label (it is a single label, or ends in a number), so receivers return permerror.",
+        "v=spf1 a:mailserver -all";
+    "spf.macro-syntax" => Error, "RFC 7208 §7.1",
+        "A '%' that does not start a valid macro (%{…}, %%, %_ or %-), or a macro letter that is not allowed there.",
+        "v=spf1 exists:%{x}.example.com -all";
+    "spf.not-ascii" => Error, "RFC 7208 §3.1",
+        "The record has characters outside ASCII, often invisible ones from a word processor or a web page. Receivers return permerror.",
+        "v=spf1 include:\\u200bexample.com -all (a zero-width space)";
+    "spf.control-characters" => Error, "RFC 7208 §4.6.1",
+        "The record has tabs or line breaks (a paste from a PDF or an email). Terms are separated by spaces only; as published this is a syntax error.",
+        "v=spf1 ip4:192.0.2.1<line break>include:_spf.example.com -all";
+    "spf.leading-space" => Error, "RFC 7208 §4.5",
+        "The value starts with spaces. Published like this it does not begin with v=spf1, so receivers see no SPF record.",
+        "' v=spf1 -all'";
+    "spf.trailing-space" => Info, "RFC 7208 §4.5",
+        "The value ends with spaces. That is legal, but some DNS provider forms keep them and some tools flag them.",
+        "'v=spf1 -all '";
+    "spf.quoted" => Info, "RFC 7208 §3.3",
+        "The value was pasted with its quotes. Most DNS providers' forms want the text without quotes (they add them); zone files want them. mxray checked the text inside.",
+        "\"v=spf1 -all\"";
+    "spf.smart-quotes" => Warning, "RFC 7208 §3.3",
+        "The value is wrapped in typographic quotes (“ ”), usually from a word processor or a chat app. Published with them, the record would not start with v=spf1.",
+        "“v=spf1 -all”";
+    "spf.zone-line" => Info, "RFC 1035 §5.1",
+        "A whole zone-file line was pasted (name, TTL, class, TXT). The record value is the quoted text after TXT; the name goes in the provider's name or host field.",
+        "example.com. 3600 IN TXT \"v=spf1 -all\"";
+    "spf.split-strings" => Info, "RFC 7208 §3.3",
+        "The value is split into several quoted strings. Receivers join them with nothing in between, so a space needed between two terms must be inside one of the strings.",
+        "\"v=spf1 ip4:192.0.2.1 \" \"include:_spf.example.com -all\"";
+    "spf.split-without-space" => Error, "RFC 7208 §3.3",
+        "Two strings of the record join without a space between their terms: receivers read them glued together, which is a syntax error or a different name.",
+        "\"v=spf1 ip4:192.0.2.1\" \"include:_spf.example.com -all\"";
+    "spf.string-too-long" => Info, "RFC 7208 §3.3",
+        "The record is longer than 255 bytes, the most one DNS string holds. It must be published as several strings; many DNS providers split it themselves, some do not. The fix shows it split.",
+        "A record with many ip4 and include terms.";
+    "spf.record-too-long" => Warning, "RFC 7208 §3.4",
+        "The record is over 450 bytes. Together with other records at the name, DNS answers may exceed 512 bytes, which some receivers handle badly.",
+        "A record listing dozens of ip4 networks.";
+    "spf.all-pass" => Error, "RFC 7208 §5.1",
+        "+all (or a bare all) authorizes every server on the internet to send as this domain: it is worse than no SPF record.",
+        "v=spf1 +all";
+    "spf.all-neutral" => Warning, "RFC 7208 §8.2",
+        "?all says nothing about servers not listed: forgeries get the same result as no policy. Use ~all while testing, then -all.",
+        "v=spf1 include:_spf.example.com ?all";
+    "spf.no-all" => Warning, "RFC 7208 §4.7",
+        "The record has neither an all mechanism nor a redirect, so servers not listed get neutral, as if there were no policy.",
+        "v=spf1 include:_spf.example.com";
+    "spf.ptr" => Warning, "RFC 7208 §5.5",
+        "The ptr mechanism is slow, unreliable and SHOULD NOT be used; many receivers skip it. List the servers' addresses (ip4/ip6) or use a or mx.",
+        "v=spf1 ptr -all";
+    "spf.after-all" => Warning, "RFC 7208 §5.1",
+        "Terms after all are never evaluated: all matches every address. A redirect after all is ignored too.",
+        "v=spf1 -all include:_spf.example.com";
+    "spf.redirect-with-all" => Warning, "RFC 7208 §6.1",
+        "A record with all never uses its redirect: the redirect only applies when no mechanism matched.",
+        "v=spf1 -all redirect=_spf.example.com";
+    "spf.duplicate-include" => Warning, "RFC 7208 §4.6.4",
+        "The same domain is included twice: it costs lookups against the limit of 10 and changes nothing.",
+        "v=spf1 include:_spf.example.com include:_spf.example.com -all";
+    "spf.duplicate-network" => Warning, "RFC 7208 §5.6",
+        "The same network is listed twice.",
+        "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.0/24 -all";
+    "spf.overlapping-network" => Info, "RFC 7208 §5.6",
+        "One listed network lies inside another, so the smaller one adds nothing.",
+        "v=spf1 ip4:192.0.2.0/24 ip4:192.0.2.10 -all";
+    "spf.wide-network" => Error, "RFC 7208 §5.6",
+        "A network so wide it authorizes a large part of the internet (for example ip4:0.0.0.0/1): almost certainly a mistake in the prefix length.",
+        "v=spf1 ip4:192.0.2.0/2 -all";
+    "spf.unknown-modifier" => Info, "RFC 7208 §6",
+        "A modifier receivers do not know is ignored. That is legal, but it is often a typo of redirect= or exp=.",
+        "v=spf1 include:_spf.example.com redirct=_spf.example.net";
+    "spf.lookup-limit" => Error, "RFC 7208 §4.6.4",
+        "The policy needs more than 10 DNS lookups: every include, a, mx, ptr, exists and redirect costs one, in every included record too. Receivers stop at 10 and return permerror, so the domain's mail fails SPF everywhere. The finding says which branches cost what.",
+        "v=spf1 include:_spf.google.com include:spf.protection.outlook.com include:sendgrid.net include:mailgun.org include:servers.mcsv.net -all";
+    "spf.void-limit" => Error, "RFC 7208 §4.6.4",
+        "More than 2 lookups of the policy find nothing (names that do not exist or have no address). Receivers return permerror.",
+        "v=spf1 a:old1.example.com a:old2.example.com a:old3.example.com -all, none of which exist";
+    "spf.include-no-spf" => Error, "RFC 7208 §5.2",
+        "An include points at a name with no SPF record. Receivers return permerror for the whole policy, not just that include: often a typo, or a vendor name that changed.",
+        "v=spf1 include:_spf.vendor-typo.example -all";
+    "spf.redirect-no-spf" => Error, "RFC 7208 §6.1",
+        "A redirect points at a name with no SPF record; receivers return permerror.",
+        "v=spf1 redirect=_spf.missing.example";
+    "spf.include-loop" => Error, "RFC 7208 §4.6.4",
+        "Records include or redirect back to one another; the evaluation can only end at the lookup limit, with permerror.",
+        "a.example includes b.example, which includes a.example";
+    "spf.lookup-failed" => Warning, "RFC 7208 §4.4",
+        "A record of the policy could not be fetched (timeout, SERVFAIL). Receivers would return temperror and may defer the mail; try again or ask another resolver.",
+        "The DNS servers of an included domain do not answer.";
+    "spf.depends-on-sender" => Info, "RFC 7208 §7",
+        "A term uses macros, so the name it looks up depends on the message being checked. It costs one lookup; what it authorizes can only be seen by testing a sender.",
+        "v=spf1 exists:%{i}._spf.example.com -all";
+}
 
 /// Looks a code up in the catalog.
 pub fn catalog_entry(code: &str) -> Option<&'static CatalogEntry> {
