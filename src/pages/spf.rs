@@ -261,7 +261,14 @@ pub fn SpfPage() -> impl IntoView {
     let on_record = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         record_input.set(text.clone());
-        let href = router.href(Page::Spf, &[("record", text.as_str())]);
+        // The domain being shown stays: typing a record must not wipe its analysis.
+        let domain = domain_param.get_untracked();
+        let mut params = Vec::new();
+        if !domain.is_empty() {
+            params.push(("domain", domain.as_str()));
+        }
+        params.push(("record", text.as_str()));
+        let href = router.href(Page::Spf, &params);
         router.navigate(&href, true);
     };
     let on_sender = move |ev: leptos::ev::SubmitEvent| {

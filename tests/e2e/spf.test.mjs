@@ -26,6 +26,11 @@ test('a valid policy shows its summary and include tree, each record fetched onc
   const asked = queryLog().slice(before).map((q) => `${q.name} ${q.type}`);
   assert.equal(new Set(asked).size, asked.length, `no question twice: ${asked.join(', ')}`);
   await page.screenshot({ path: artifact('spf-good.png'), fullPage: true });
+  // Checking a pasted record beside it keeps the domain's analysis on the page.
+  await page.locator('#spf-record').fill('v=spf1 mx ~all');
+  await page.waitForSelector('.pasted');
+  assert.equal(await page.locator('.summary').count(), 1);
+  assert.equal(new URL(page.url()).searchParams.get('domain'), 'good.spf.test');
   await finish(t, assert);
 });
 
