@@ -1,6 +1,7 @@
 //! SPF records built from the SPF alphabet (each input byte picks a token, so the fuzzer
 //! reaches deep into the grammar): no panic; a parsed record prints canonically and parses back
-//! to itself; check_host() over the record (and a second record it may include) always ends.
+//! to itself; check_host() over the record (and a second record it may include) always ends;
+//! the paste linter and the underlining segments take any text.
 #![no_main]
 
 use core::future::Future;
@@ -10,6 +11,8 @@ use core::task::{Context, Poll, Waker};
 use libfuzzer_sys::fuzz_target;
 use mxray_core::dns::resolver::ZoneResolver;
 use mxray_core::dns::{Name, RData, Record, RecordType};
+use mxray_core::finding::segments;
+use mxray_core::spf::lint::lint_pasted;
 use mxray_core::spf::{Record as Spf, check_host};
 
 const TOKENS: [&str; 64] = [
@@ -34,6 +37,12 @@ fn now<F: Future>(future: F) -> Option<F::Output> {
 fuzz_target!(|data: &[u8]| {
     let (first, second) = data.split_at(data.len() / 2);
     let (first, second) = (text(first), text(second));
+    // The paste linter on the same text, and on the raw bytes as text.
+    for input in [first.as_str(), &String::from_utf8_lossy(data)] {
+        let linted = lint_pasted(input);
+        let parts = segments(&linted.text, &linted.findings);
+        assert_eq!(parts.iter().map(|p| p.text.as_str()).collect::<String>(), linted.text);
+    }
     if let Ok(record) = Spf::parse(&first) {
         let printed = record.to_string();
         let again = Spf::parse(&printed).expect("the canonical form parses");

@@ -30,9 +30,9 @@ pub fn lint_pasted(input: &str) -> Linted {
     if record.is_none()
         && let Some(error) = more.iter().find(|f| f.severity == Severity::Error)
         && let Some(span) = &error.span
-        && let Some(&at) = junctions
-            .iter()
-            .find(|&&j| span.start <= j && j <= span.end)
+        && let Some(&at) = junctions.iter().find(|&&j| {
+            span.start <= j && j <= span.end && j <= text.len() && text.is_char_boundary(j)
+        })
     {
         let fixed = format!("{} {}", &text[..at], &text[at..]);
         findings.push(
@@ -135,6 +135,8 @@ fn clean(input: &str, findings: &mut Vec<Finding>) -> (String, Vec<usize>) {
             .fix(fixed.clone()),
         );
         text = fixed;
+        // Offsets into the joined strings no longer hold.
+        junctions.clear();
     }
     let leading = text.len() - text.trim_start_matches(' ').len();
     if leading > 0 && text.trim_start().starts_with("v=spf1") {
@@ -146,6 +148,7 @@ fn clean(input: &str, findings: &mut Vec<Finding>) -> (String, Vec<usize>) {
             .fix(text.trim().to_owned()),
         );
         text.drain(..leading);
+        junctions.clear();
     }
     let trailing = text.len() - text.trim_end_matches(' ').len();
     if trailing > 0 {
@@ -711,6 +714,24 @@ mod tests {
             "v=spf1 redirct=_spf.example.com -all",
             "spf.unknown-modifier",
         );
+    }
+
+    #[test]
+    fn joins_after_other_cleaning_never_point_past_the_text() {
+        // Line breaks removed after joining shift every offset; nothing may slice at the old ones.
+        for input in [
+            "\"v=spf1\t\t\t\" \"é\"",
+            "\"  v=spf1 a\" \"é-all\"",
+            "\"v=spf1\r\n\" \"\"",
+        ] {
+            let linted = lint_pasted(input);
+            assert!(
+                linted
+                    .findings
+                    .iter()
+                    .all(|f| f.span.as_ref().is_none_or(|s| s.end <= linted.text.len()))
+            );
+        }
     }
 
     #[test]
