@@ -127,6 +127,12 @@ fn node_view(nodes: &[Node], i: usize) -> AnyView {
 
 #[component]
 fn Summary(analysis: Analysis) -> impl IntoView {
+    // The same JSON as `mxray spf --json`, from core.
+    let export_name = format!("spf-{}.json", analysis.domain);
+    let export_href = format!(
+        "data:application/json;charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(&analysis.to_json()))
+    );
     let lookups_class = if analysis.lookups > LOOKUP_LIMIT {
         "summary__bad"
     } else {
@@ -197,6 +203,11 @@ fn Summary(analysis: Analysis) -> impl IntoView {
                 "Counted as RFC 7208 §4.6.4 counts: each include, a, mx, ptr, exists and redirect costs one lookup, in every included record too; all, ip4 and ip6 cost none. Receivers stop at 10 and the whole policy fails (permerror)."
             </p>
             <FindingList findings=analysis.findings.clone()/>
+            <p class="actions">
+                <a class="button button--secondary" download=export_name href=export_href>
+                    "Download the report (JSON)"
+                </a>
+            </p>
         </section>
     }
 }

@@ -70,6 +70,13 @@ test('the lookup count says which branches cost what', async () => {
   await page.waitForSelector('.summary');
   assert.equal(await text(page, '.summary__lookups'), '12');
   assert.match(await text(page, '.finding[data-code="spf.lookup-limit"]'), /l1\.spf\.test costs 3/);
+  // The export is the CLI's JSON shape.
+  const href = await page.getByRole('link', { name: 'Download the report (JSON)' }).getAttribute('href');
+  const report = JSON.parse(decodeURIComponent(href.slice(href.indexOf(',') + 1)));
+  assert.equal(report.lookups, 12);
+  assert.equal(report.findings[0].code, 'spf.lookup-limit');
+  assert.equal(report.findings[0].severity, 'error');
+  assert.equal(report.tree.children.length, 4);
   await finish(t, assert);
 });
 

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use mxray_core::finding::{Finding, Severity};
-use mxray_core::spf::analysis::{self, Analysis, LOOKUP_LIMIT, Node, Status, VOID_LIMIT, Via};
+use mxray_core::spf::analysis::{self, Analysis, LOOKUP_LIMIT, Node, VOID_LIMIT, Via};
 use mxray_core::spf::lint::lint_pasted;
 use mxray_core::spf::{Evaluation, check_host};
 use serde_json::{Value, json};
@@ -91,34 +91,6 @@ fn run_analysis(backend: &Backend, domain: &str) -> Analysis {
     }
 }
 
-fn status_word(status: &Status) -> String {
-    match status {
-        Status::Valid => "ok".into(),
-        Status::Invalid => "invalid".into(),
-        Status::NoRecord => "no SPF record".into(),
-        Status::Multiple(n) => format!("{n} SPF records"),
-        Status::LookupFailed(why) => format!("lookup failed: {why}"),
-        Status::Loop => "loop (not followed)".into(),
-        Status::NotFollowed(why) => format!("not followed: {why}"),
-    }
-}
-
-fn node_json(nodes: &[Node], i: usize) -> Value {
-    let n = &nodes[i];
-    json!({
-        "domain": n.domain,
-        "via": match n.via { Via::Root => "root", Via::Include => "include", Via::Redirect => "redirect" },
-        "status": status_word(&n.status),
-        "record": n.text,
-        "lookups": n.own_lookups,
-        "branch_lookups": n.branch_lookups,
-        "void_lookups": n.voids,
-        "networks": n.networks.iter().map(|net| json!({"network": format!("{}/{}", net.address, net.prefix), "term": net.term})).collect::<Vec<_>>(),
-        "findings": n.findings.iter().map(finding_json).collect::<Vec<_>>(),
-        "children": n.children.iter().map(|&c| node_json(nodes, c)).collect::<Vec<_>>(),
-    })
-}
-
 fn print_node(nodes: &[Node], i: usize, out: &mut String) {
     let n = &nodes[i];
     let indent = "  ".repeat(usize::from(n.depth));
@@ -131,7 +103,7 @@ fn print_node(nodes: &[Node], i: usize, out: &mut String) {
         out,
         "{indent}{via}{}  [{}; {} lookup{} here, {} in this branch]",
         n.domain,
-        status_word(&n.status),
+        n.status.words(),
         n.own_lookups,
         if n.own_lookups == 1 { "" } else { "s" },
         n.branch_lookups
@@ -162,20 +134,7 @@ pub fn analyse(
         .collect();
     let failed = !a.valid || all_findings.iter().any(|f| f.severity == Severity::Error);
     if as_json {
-        let value = json!({
-            "domain": a.domain,
-            "valid": a.valid,
-            "lookups": a.lookups,
-            "lookup_limit": LOOKUP_LIMIT,
-            "void_lookups": a.voids,
-            "void_limit": VOID_LIMIT,
-            "ipv4_addresses": a.ipv4_addresses,
-            // As a string: it can pass what JSON numbers hold exactly.
-            "ipv6_addresses": a.ipv6_addresses.to_string(),
-            "type99_record": a.type99,
-            "findings": a.findings.iter().map(finding_json).collect::<Vec<_>>(),
-            "tree": if a.nodes.is_empty() { Value::Null } else { node_json(&a.nodes, 0) },
-        });
+        let value: Value = serde_json::from_str(&a.to_json()).unwrap_or(Value::Null);
         outln!(
             out,
             "{}",

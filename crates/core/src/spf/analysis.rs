@@ -17,7 +17,7 @@ use core::net::IpAddr;
 use super::lint::lint_text;
 use super::record::{Mechanism, Modifier, Record, TermKind, is_spf};
 use crate::dns::{Name, Outcome, RData, RecordType, Resolver};
-use crate::finding::Finding;
+use crate::finding::{Finding, json_string};
 use crate::join::join_all;
 
 /// How a node was reached.
@@ -102,6 +102,85 @@ pub struct Analysis {
     pub valid: bool,
     /// An SPF (type 99) record at the domain, if any.
     pub type99: Option<String>,
+}
+
+impl Status {
+    /// In plain words.
+    pub fn words(&self) -> String {
+        match self {
+            Self::Valid => "valid".into(),
+            Self::Invalid => "has errors".into(),
+            Self::NoRecord => "no SPF record".into(),
+            Self::Multiple(n) => format!("{n} SPF records"),
+            Self::LookupFailed(why) => format!("lookup failed: {why}"),
+            Self::Loop => "loop: not followed".into(),
+            Self::NotFollowed(why) => format!("not followed: {why}"),
+        }
+    }
+}
+
+impl Analysis {
+    /// The analysis as JSON: the one shape the CLI prints and the page exports.
+    pub fn to_json(&self) -> String {
+        let findings: Vec<String> = self.findings.iter().map(Finding::to_json).collect();
+        format!(
+            "{{\"domain\":{},\"valid\":{},\"lookups\":{},\"lookup_limit\":{LOOKUP_LIMIT},\
+             \"void_lookups\":{},\"void_limit\":{VOID_LIMIT},\"ipv4_addresses\":{},\
+             \"ipv6_addresses\":{},\"type99_record\":{},\"findings\":[{}],\"tree\":{}}}",
+            json_string(&self.domain),
+            self.valid,
+            self.lookups,
+            self.voids,
+            self.ipv4_addresses,
+            // As a string: it can pass what JSON numbers hold exactly.
+            json_string(&self.ipv6_addresses.to_string()),
+            self.type99
+                .as_deref()
+                .map_or("null".to_owned(), json_string),
+            findings.join(","),
+            if self.nodes.is_empty() {
+                "null".to_owned()
+            } else {
+                node_json(&self.nodes, 0)
+            }
+        )
+    }
+}
+
+fn node_json(nodes: &[Node], i: usize) -> String {
+    let n = &nodes[i];
+    let via = match n.via {
+        Via::Root => "root",
+        Via::Include => "include",
+        Via::Redirect => "redirect",
+    };
+    let networks: Vec<String> = n
+        .networks
+        .iter()
+        .map(|net| {
+            format!(
+                "{{\"network\":{},\"term\":{}}}",
+                json_string(&format!("{}/{}", net.address, net.prefix)),
+                json_string(&net.term)
+            )
+        })
+        .collect();
+    let findings: Vec<String> = n.findings.iter().map(Finding::to_json).collect();
+    let children: Vec<String> = n.children.iter().map(|&c| node_json(nodes, c)).collect();
+    format!(
+        "{{\"domain\":{},\"via\":\"{via}\",\"status\":{},\"record\":{},\"lookups\":{},\
+         \"branch_lookups\":{},\"void_lookups\":{},\"networks\":[{}],\"findings\":[{}],\
+         \"children\":[{}]}}",
+        json_string(&n.domain),
+        json_string(&n.status.words()),
+        n.text.as_deref().map_or("null".to_owned(), json_string),
+        n.own_lookups,
+        n.branch_lookups,
+        n.voids,
+        networks.join(","),
+        findings.join(","),
+        children.join(",")
+    )
 }
 
 /// Limits of RFC 7208 §4.6.4.
