@@ -296,7 +296,8 @@ pub fn SpfPage() -> impl IntoView {
         router.navigate(&href, false);
     };
 
-    let progress = RwSignal::new(None::<(usize, Vec<String>)>);
+    // The records found so far and the names being fetched: the tree grows while levels arrive.
+    let progress = RwSignal::new(None::<(Vec<Node>, Vec<String>)>);
     let analysis = LocalResource::new(move || {
         let domain = domain_param.get();
         let client = resolvers.client_tracked();
@@ -310,7 +311,7 @@ pub fn SpfPage() -> impl IntoView {
             };
             let name = target.name.to_string();
             let result = analysis::analyse_with_progress(&*client, &name, |p| {
-                progress.set(Some((p.nodes.len(), p.fetching.to_vec())));
+                progress.set(Some((p.nodes.to_vec(), p.fetching.to_vec())));
             })
             .await;
             Some(Ok(result))
@@ -402,12 +403,20 @@ pub fn SpfPage() -> impl IntoView {
             <Suspense fallback=move || view! {
                 <p class="progress" role="status">{move || match progress.get() {
                     Some((found, fetching)) if !fetching.is_empty() => format!(
-                        "Fetching SPF records: {} ({found} found so far)…",
-                        fetching.join(", ")
+                        "Fetching SPF records: {} ({} found so far)…",
+                        fetching.join(", "),
+                        found.len()
                     ),
-                    Some((found, _)) => format!("Analysing {found} records…"),
+                    Some((found, _)) => format!("Analysing {} records…", found.len()),
                     None => "Asking the resolver…".to_owned(),
                 }}</p>
+                {move || progress.get().and_then(|(found, _)| {
+                    (!found.is_empty()).then(|| view! {
+                        <ul class="spf-tree spf-tree--root spf-tree--partial" aria-busy="true">
+                            {node_view(&found, 0)}
+                        </ul>
+                    })
+                })}
             }>
                 {move || analysis.get().flatten().map(|result| match result {
                     Err(message) => view! { <p class="alert alert--error" role="alert">{message}</p> }.into_any(),

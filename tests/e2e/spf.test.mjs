@@ -64,6 +64,23 @@ for (const [label, code, headline] of CASES) {
   });
 }
 
+test('the tree grows on the page while a slow resolver answers level by level', async () => {
+  const t = await open(`${SUB}spf`);
+  const { page } = t;
+  // Every DoH answer held back 400 ms: the root record arrives before its include.
+  await page.route((url) => url.href.startsWith(DOH), async (route) => {
+    await new Promise((r) => setTimeout(r, 400));
+    await route.continue();
+  });
+  await page.goto(spfUrl({ domain: 'good.spf.test' }));
+  await page.waitForSelector('.spf-tree--partial .spf-node[data-domain="good.spf.test"]');
+  assert.match(await text(page, '.progress'), /Fetching SPF records: _spf\.vendor\.spf\.test \(1 found so far\)/);
+  assert.equal(await page.locator('.summary').count(), 0, 'the summary waits for the whole tree');
+  await page.waitForSelector('.summary');
+  assert.equal(await page.locator('.spf-tree--partial').count(), 0);
+  await finish(t, assert);
+});
+
 test('the lookup count says which branches cost what', async () => {
   const t = await open(spfUrl({ domain: 'over.spf.test' }));
   const { page } = t;

@@ -239,6 +239,7 @@ pub async fn analyse_with_progress<R: Resolver>(
     let mut type99_result = None;
     while !level.is_empty() {
         let fetching: Vec<String> = level.iter().map(|p| p.domain.clone()).collect();
+        sum_branches(&mut nodes);
         progress(Progress {
             nodes: &nodes,
             fetching: &fetching,
@@ -313,6 +314,7 @@ pub async fn analyse_with_progress<R: Resolver>(
         level = next;
     }
     drop(type99);
+    sum_branches(&mut nodes);
     progress(Progress {
         nodes: &nodes,
         fetching: &[],
@@ -545,8 +547,9 @@ fn depends_on_sender(term: &str, span: core::ops::Range<usize>) -> Finding {
     .at(span)
 }
 
-fn finish(domain: String, mut nodes: Vec<Node>, type99: Option<String>) -> Analysis {
-    // Branch costs, children before parents (children always have larger indexes).
+/// Branch costs: each node's own lookups plus its children's branches (children always have
+/// larger indexes, so one pass from the end does it).
+fn sum_branches(nodes: &mut [Node]) {
     for i in (0..nodes.len()).rev() {
         let below: u32 = nodes[i]
             .children
@@ -555,6 +558,10 @@ fn finish(domain: String, mut nodes: Vec<Node>, type99: Option<String>) -> Analy
             .sum();
         nodes[i].branch_lookups = nodes[i].own_lookups + below;
     }
+}
+
+fn finish(domain: String, mut nodes: Vec<Node>, type99: Option<String>) -> Analysis {
+    sum_branches(&mut nodes);
     let lookups = nodes.first().map_or(0, |n| n.branch_lookups);
     let voids: u32 = nodes.iter().map(|n| n.voids).sum();
     let mut findings = Vec::new();
