@@ -51,6 +51,11 @@ const CASES = [
   ['macros', 'spf.depends-on-sender', /valid/],
   ['redirectall', 'spf.redirect-with-all', /with warnings/],
   ['typo', 'spf.unknown-modifier', /valid/],
+  ['norecord', 'spf.no-record', /broken/],
+  ['quoted', 'spf.not-recognised', /broken/],
+  ['redirectmissing', 'spf.redirect-no-spf', /broken/],
+  ['dupnet', 'spf.duplicate-network', /with warnings/],
+  ['long', 'spf.record-too-long', /with warnings/],
 ];
 
 for (const [label, code, headline] of CASES) {

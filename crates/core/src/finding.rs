@@ -351,6 +351,11 @@ catalog! {
     "spf.lookup-failed" => Warning, "RFC 7208 §4.4",
         "A record of the policy could not be fetched (timeout, SERVFAIL). Receivers would return temperror and may defer the mail; try again or ask another resolver.",
         "The DNS servers of an included domain do not answer.";
+    "spf.not-recognised" => Error, "RFC 7208 §4.5",
+        "A TXT record mentions v=spf1 but does not start with exactly v=spf1 and a space (quotes \
+         published as part of the value, a leading space, text before the version), so \
+         receivers see no SPF record at all. The fix is the record as it should be published.",
+        "example.com. TXT \"\\\"v=spf1 include:_spf.example.com -all\\\"\" (the quotes are inside the value)";
     "spf.depends-on-sender" => Info, "RFC 7208 §7",
         "A term uses macros, so the name it looks up depends on the message being checked. It costs one lookup; what it authorizes can only be seen by testing a sender.",
         "v=spf1 exists:%{i}._spf.example.com -all";

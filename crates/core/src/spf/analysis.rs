@@ -59,6 +59,9 @@ pub struct Node {
     pub status: Status,
     /// Lints of this record; spans point into `text`.
     pub findings: Vec<Finding>,
+    /// TXT records here that mention v=spf1 but are not SPF records as published (a leading
+    /// space, quotes inside the value, text before the version): why receivers see none.
+    pub near_misses: Vec<String>,
     /// Lookups this record's own terms cost.
     pub own_lookups: u32,
     /// Lookups of this record and everything below it.
@@ -256,7 +259,7 @@ pub async fn analyse_with_progress<R: Resolver>(
         };
         let mut next = Vec::new();
         let mut address_jobs = Vec::new();
-        for (pending, (status, text)) in level.into_iter().zip(fetched) {
+        for (pending, (status, text, near_misses)) in level.into_iter().zip(fetched) {
             let index = nodes.len();
             if let Some(parent) = pending.parent {
                 nodes[parent].children.push(index);
@@ -269,6 +272,7 @@ pub async fn analyse_with_progress<R: Resolver>(
                 record: None,
                 status,
                 findings: Vec::new(),
+                near_misses,
                 own_lookups: 0,
                 branch_lookups: 0,
                 voids: 0,
@@ -344,44 +348,64 @@ async fn join2<A: core::future::Future, B: core::future::Future>(
 }
 
 /// The policy text at a pending domain.
-async fn fetch<R: Resolver>(resolver: &R, pending: &Pending) -> (Status, Option<String>) {
+async fn fetch<R: Resolver>(
+    resolver: &R,
+    pending: &Pending,
+) -> (Status, Option<String>, Vec<String>) {
     let lower = pending.domain.to_ascii_lowercase();
     if pending.path.contains(&lower) {
-        return (Status::Loop, None);
+        return (Status::Loop, None, Vec::new());
     }
     let Ok(name) = Name::parse(&pending.domain) else {
         return (
             Status::NotFollowed(format!("{} is not a valid domain name", pending.domain)),
             None,
+            Vec::new(),
         );
     };
     let message = match resolver.query(&name, RecordType::TXT).await {
         Ok(message) => message,
-        Err(e) => return (Status::LookupFailed(e.to_string()), None),
+        Err(e) => return (Status::LookupFailed(e.to_string()), None, Vec::new()),
     };
     let records = match Outcome::from_message(&message, RecordType::TXT) {
         Outcome::Records { records, .. } => records,
-        Outcome::NoData { .. } | Outcome::NxDomain { .. } => return (Status::NoRecord, None),
+        Outcome::NoData { .. } | Outcome::NxDomain { .. } => {
+            return (Status::NoRecord, None, Vec::new());
+        }
         other => {
             return (
                 Status::LookupFailed(other.summary(&pending.domain, RecordType::TXT)),
                 None,
+                Vec::new(),
             );
         }
     };
-    let policies: Vec<String> = records
+    let texts: Vec<Vec<u8>> = records
         .iter()
         .filter_map(|r| match &r.data {
             RData::Txt(strings) => Some(strings.concat()),
             _ => None,
         })
+        .collect();
+    let policies: Vec<String> = texts
+        .iter()
         .filter(|t| is_spf(t))
-        .map(|t| String::from_utf8_lossy(&t).into_owned())
+        .map(|t| String::from_utf8_lossy(t).into_owned())
+        .collect();
+    let near_misses: Vec<String> = texts
+        .iter()
+        .filter(|t| !is_spf(t))
+        .map(|t| String::from_utf8_lossy(t).into_owned())
+        .filter(|t| t.to_ascii_lowercase().contains("v=spf1"))
         .collect();
     match policies.len() {
-        0 => (Status::NoRecord, None),
-        1 => (Status::Valid, policies.into_iter().next()),
-        n => (Status::Multiple(n), policies.into_iter().next()),
+        0 => (Status::NoRecord, None, near_misses),
+        1 => (Status::Valid, policies.into_iter().next(), near_misses),
+        n => (
+            Status::Multiple(n),
+            policies.into_iter().next(),
+            near_misses,
+        ),
     }
 }
 
@@ -566,6 +590,25 @@ fn finish(domain: String, mut nodes: Vec<Node>, type99: Option<String>) -> Analy
     let voids: u32 = nodes.iter().map(|n| n.voids).sum();
     let mut findings = Vec::new();
     let mut valid = true;
+    // Why a record is missing comes before the fact that it is.
+    for node in &nodes {
+        for text in &node.near_misses {
+            let linted = super::lint::lint_pasted(text);
+            let mut finding = Finding::new(
+                "spf.not-recognised",
+                format!(
+                    "A TXT record at {} mentions v=spf1 but receivers do not see it as SPF: it \
+                     must start with exactly v=spf1 and a space. Published: {}",
+                    node.domain,
+                    json_string(text)
+                ),
+            );
+            if let Some(record) = &linted.record {
+                finding = finding.fix(record.to_string());
+            }
+            findings.push(finding);
+        }
+    }
     match nodes.first().map(|n| &n.status) {
         Some(Status::NoRecord) => {
             valid = false;
@@ -882,6 +925,8 @@ macro.test.       TXT "v=spf1 exists:%{i}._spf.macro.test include:%{d}.x.test -a
 missing.test.     TXT "v=spf1 include:nothing.test -all"
 old.test.         TXT "v=spf1 -all"
 old.test.         SPF "v=spf1 -all"
+quoted.test.      TXT "\"v=spf1 mx -all\""
+quoted.test.      TXT "google-site-verification=abc"
 "#;
 
     #[test]
@@ -969,6 +1014,14 @@ inc2.dup.test. TXT "v=spf1 ip4:192.0.2.7 ip6:2001:db8::/32 -all"
                 "ip4:192.0.2.7 in inc2.dup.test lies inside ip4:192.0.2.0/24 in dup.test."
             ]
         );
+        let (quoted, _) = run(ZONE, "quoted.test");
+        let miss = quoted
+            .findings
+            .iter()
+            .find(|f| f.code == "spf.not-recognised")
+            .unwrap();
+        assert_eq!(miss.fix.as_deref(), Some("v=spf1 mx -all"));
+        assert!(quoted.findings.iter().any(|f| f.code == "spf.no-record"));
         let (old, _) = run(ZONE, "old.test");
         assert_eq!(old.type99.as_deref(), Some("v=spf1 -all"));
         assert!(old.findings.iter().any(|f| f.code == "spf.type99-record"));
