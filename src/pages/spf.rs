@@ -67,9 +67,7 @@ fn FindingList(findings: Vec<Finding>) -> impl IntoView {
                                     <span class="finding__rfc">{f.rfc}</span>
                                 </p>
                                 <p class="finding__message">{f.message.clone()}</p>
-                                {f.fix.clone().map(|fix| view! {
-                                    <p class="finding__fix">"Fix: " <code>{fix}</code></p>
-                                })}
+                                {f.fix.clone().map(|fix| view! { <Fix fix=fix/> })}
                             </li>
                         }
                     })
@@ -77,6 +75,26 @@ fn FindingList(findings: Vec<Finding>) -> impl IntoView {
             </ul>
         }
     })
+}
+
+/// A fix, with a button that copies it for the DNS provider's form.
+#[component]
+fn Fix(fix: String) -> impl IntoView {
+    let copied = RwSignal::new(false);
+    let text = fix.clone();
+    let copy = move |_| {
+        let clipboard = window().navigator().clipboard();
+        let _ = clipboard.write_text(&text);
+        copied.set(true);
+    };
+    view! {
+        <p class="finding__fix">
+            "Fix: " <code>{fix}</code> " "
+            <button class="button button--small button--secondary" type="button" on:click=copy>
+                {move || if copied.get() { "Copied" } else { "Copy" }}
+            </button>
+        </p>
+    }
 }
 
 fn status_text(status: &Status) -> String {

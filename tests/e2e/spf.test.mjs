@@ -116,6 +116,12 @@ test('a pasted record is checked as it is typed, underlined, and kept in the URL
   await page.reload();
   await page.waitForSelector('.pasted');
   assert.match(await page.locator('#spf-record').inputValue(), /include:_spf\.example\.com/, 'nothing typed is lost');
+  await t.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const fixBox = page.locator('.finding[data-code="spf.split-without-space"] .finding__fix');
+  await fixBox.getByRole('button', { name: 'Copy' }).click();
+  await fixBox.getByRole('button', { name: 'Copied' }).waitFor();
+  assert.equal(await page.evaluate(() => navigator.clipboard.readText()),
+    'v=spf1 ip4:192.0.2.1 include:_spf.example.com +all');
   await page.locator('#spf-record').fill('v=spf1 mx -all');
   await page.waitForSelector('#pasted-title:has-text("valid")');
   assert.match(await text(page, '.pasted'), /No problems found/);
