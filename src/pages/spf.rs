@@ -136,6 +136,17 @@ fn node_view(nodes: &[Node], i: usize) -> AnyView {
             {node.text.clone().map(|text| view! {
                 <MarkedRecord text=text findings=node.findings.clone()/>
             })}
+            {(!node.term_costs.is_empty()).then(|| view! {
+                <p class="spf-node__terms">
+                    "Lookups: "
+                    {node
+                        .term_costs
+                        .iter()
+                        .map(|t| format!("{} {}", t.term, t.lookups))
+                        .collect::<Vec<_>>()
+                        .join(" · ")}
+                </p>
+            })}
             <FindingList findings=node.findings.clone()/>
             {(!children.is_empty()).then(|| view! { <ul class="spf-tree">{children}</ul> })}
         </li>

@@ -20,6 +20,7 @@ test('a valid policy shows its summary and include tree, each record fetched onc
   await page.waitForSelector('.summary');
   assert.match(await text(page, '.summary__title'), /good\.spf\.test: the SPF policy is valid/);
   assert.equal(await text(page, '.summary__lookups'), '2');
+  assert.equal(await text(page, '.spf-node__terms'), 'Lookups: mx 1 · include:_spf.vendor.spf.test 1');
   const domains = await page.locator('.spf-node').evaluateAll((ns) => ns.map((n) => n.dataset.domain));
   assert.deepEqual(domains, ['good.spf.test', '_spf.vendor.spf.test']);
   assert.equal(await page.locator('.finding').count(), 0);

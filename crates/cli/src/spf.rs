@@ -111,6 +111,14 @@ fn print_node(nodes: &[Node], i: usize, out: &mut String) {
     if let Some(text) = &n.text {
         outln!(out, "{indent}  {text}");
     }
+    if !n.term_costs.is_empty() {
+        let costs: Vec<String> = n
+            .term_costs
+            .iter()
+            .map(|t| format!("{} {}", t.term, t.lookups))
+            .collect();
+        outln!(out, "{indent}  lookups: {}", costs.join(" · "));
+    }
     for f in &n.findings {
         print_finding(f, n.text.as_deref(), &format!("{indent}  "), out);
     }

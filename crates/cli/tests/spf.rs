@@ -67,6 +67,11 @@ fn analysis_shows_the_tree_and_the_lookup_count() {
     assert_eq!(v["ipv4_addresses"], 257);
     assert_eq!(v["tree"]["children"][0]["domain"], "_spf.vendor.test");
     assert_eq!(v["tree"]["networks"][0]["network"], "192.0.2.25/32");
+    assert_eq!(
+        v["tree"]["term_lookups"][1]["term"],
+        "include:_spf.vendor.test"
+    );
+    assert_eq!(v["tree"]["term_lookups"][1]["lookups"], 1);
     let out = mxray(&[
         "spf",
         "broken.test",

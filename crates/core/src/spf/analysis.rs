@@ -70,8 +70,22 @@ pub struct Node {
     pub voids: u32,
     /// Indexes of the nodes it includes or redirects to, in order.
     pub children: Vec<usize>,
+    /// What each DNS-querying term costs: one for itself, plus the branch below an include or
+    /// redirect (§4.6.4), in record order; terms never evaluated (after `all`) are left out.
+    pub term_costs: Vec<TermCost>,
     /// The networks its terms authorize (ip4, ip6, and the addresses of a and mx).
     pub networks: Vec<Network>,
+}
+
+/// One term's share of the lookup count.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TermCost {
+    /// The term as written in canonical form.
+    pub term: String,
+    /// Where it is in the record text.
+    pub span: core::ops::Range<usize>,
+    /// Lookups it costs, its branch included.
+    pub lookups: u32,
 }
 
 /// An authorized network and where it comes from.
@@ -170,16 +184,30 @@ fn node_json(nodes: &[Node], i: usize) -> String {
         .collect();
     let findings: Vec<String> = n.findings.iter().map(Finding::to_json).collect();
     let children: Vec<String> = n.children.iter().map(|&c| node_json(nodes, c)).collect();
+    let terms: Vec<String> = n
+        .term_costs
+        .iter()
+        .map(|t| {
+            format!(
+                "{{\"term\":{},\"span\":{{\"start\":{},\"end\":{}}},\"lookups\":{}}}",
+                json_string(&t.term),
+                t.span.start,
+                t.span.end,
+                t.lookups
+            )
+        })
+        .collect();
     format!(
         "{{\"domain\":{},\"via\":\"{via}\",\"status\":{},\"record\":{},\"lookups\":{},\
-         \"branch_lookups\":{},\"void_lookups\":{},\"networks\":[{}],\"findings\":[{}],\
-         \"children\":[{}]}}",
+         \"branch_lookups\":{},\"void_lookups\":{},\"term_lookups\":[{}],\"networks\":[{}],\
+         \"findings\":[{}],\"children\":[{}]}}",
         json_string(&n.domain),
         json_string(&n.status.words()),
         n.text.as_deref().map_or("null".to_owned(), json_string),
         n.own_lookups,
         n.branch_lookups,
         n.voids,
+        terms.join(","),
         networks.join(","),
         findings.join(","),
         children.join(",")
@@ -277,6 +305,7 @@ pub async fn analyse_with_progress<R: Resolver>(
                 branch_lookups: 0,
                 voids: 0,
                 children: Vec::new(),
+                term_costs: Vec::new(),
                 networks: Vec::new(),
             };
             if let Some(text) = &text {
@@ -581,7 +610,50 @@ fn sum_branches(nodes: &mut [Node]) {
             .map(|&c| nodes[c].branch_lookups)
             .sum();
         nodes[i].branch_lookups = nodes[i].own_lookups + below;
+        let costs = term_costs(nodes, i);
+        nodes[i].term_costs = costs;
     }
+}
+
+/// Each DNS-querying term's cost in node `i`, children matched to include and redirect terms in
+/// the order `plan` queued them.
+fn term_costs(nodes: &[Node], i: usize) -> Vec<TermCost> {
+    let node = &nodes[i];
+    let Some(record) = &node.record else {
+        return Vec::new();
+    };
+    let has_all = record
+        .directives()
+        .any(|(_, d)| d.mechanism == Mechanism::All);
+    let mut children = node.children.iter();
+    let mut costs = Vec::new();
+    for term in &record.terms {
+        let (counts, follows) = match &term.kind {
+            TermKind::Directive(d) if d.mechanism == Mechanism::All => break,
+            TermKind::Directive(d) => match &d.mechanism {
+                Mechanism::Include(spec) => (true, spec.literal().is_some()),
+                m => (m.queries_dns(), false),
+            },
+            TermKind::Modifier(Modifier::Redirect(spec)) if !has_all => {
+                (true, spec.literal().is_some())
+            }
+            TermKind::Modifier(_) => (false, false),
+        };
+        if !counts {
+            continue;
+        }
+        let below = if follows {
+            children.next().map_or(0, |&c| nodes[c].branch_lookups)
+        } else {
+            0
+        };
+        costs.push(TermCost {
+            term: term.kind.to_string(),
+            span: term.span.clone(),
+            lookups: 1 + below,
+        });
+    }
+    costs
 }
 
 fn finish(domain: String, mut nodes: Vec<Node>, type99: Option<String>) -> Analysis {
@@ -937,6 +1009,21 @@ quoted.test.      TXT "google-site-verification=abc"
         assert_eq!(a.nodes[1].own_lookups, 1, "the redirect");
         assert_eq!(a.nodes[1].branch_lookups, 1);
         assert_eq!(a.lookups, 6, "4 + (1 + 0) twice");
+        let costs: Vec<(&str, u32)> = a.nodes[0]
+            .term_costs
+            .iter()
+            .map(|t| (t.term.as_str(), t.lookups))
+            .collect();
+        assert_eq!(
+            costs,
+            [
+                ("mx", 1),
+                ("a:www.example.test", 1),
+                ("include:_spf.vendor.test", 2),
+                ("include:_spf.vendor.test", 2)
+            ]
+        );
+        assert_eq!(a.nodes[1].term_costs[0].term, "redirect=_r.vendor.test");
         assert_eq!(a.voids, 0);
         assert!(a.valid);
         assert!(
