@@ -97,18 +97,6 @@ fn Fix(fix: String) -> impl IntoView {
     }
 }
 
-fn status_text(status: &Status) -> String {
-    match status {
-        Status::Valid => "valid".into(),
-        Status::Invalid => "has errors".into(),
-        Status::NoRecord => "no SPF record".into(),
-        Status::Multiple(n) => format!("{n} SPF records"),
-        Status::LookupFailed(why) => format!("lookup failed: {why}"),
-        Status::Loop => "loop: not followed".into(),
-        Status::NotFollowed(why) => format!("not followed: {why}"),
-    }
-}
-
 fn node_view(nodes: &[Node], i: usize) -> AnyView {
     let node = &nodes[i];
     let via = match node.via {
@@ -129,7 +117,7 @@ fn node_view(nodes: &[Node], i: usize) -> AnyView {
             <p class="spf-node__head">
                 <code>{via}{node.domain.clone()}</code>
                 " "
-                <span class=if bad { "badge badge--bad" } else { "badge" }>{status_text(&node.status)}</span>
+                <span class=if bad { "badge badge--bad" } else { "badge" }>{node.status.words()}</span>
                 " "
                 <span class="spf-node__cost">{lookups}</span>
             </p>

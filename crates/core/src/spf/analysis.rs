@@ -522,13 +522,9 @@ fn plan(
                 match &d.mechanism {
                     Mechanism::All => break,
                     Mechanism::Include(spec) => match spec.literal() {
-                        Some(target) => next.push(Pending {
-                            domain: target.trim_end_matches('.').to_owned(),
-                            via: Via::Include,
-                            depth: node.depth + 1,
-                            parent: Some(index),
-                            path: path.to_vec(),
-                        }),
+                        Some(target) => {
+                            next.push(follow(&target, Via::Include, node.depth, index, path));
+                        }
                         None => node
                             .findings
                             .push(depends_on_sender(&written, term.span.clone())),
@@ -572,13 +568,9 @@ fn plan(
             TermKind::Modifier(Modifier::Redirect(spec)) if !has_all => {
                 node.own_lookups += 1;
                 match spec.literal() {
-                    Some(target) => next.push(Pending {
-                        domain: target.trim_end_matches('.').to_owned(),
-                        via: Via::Redirect,
-                        depth: node.depth + 1,
-                        parent: Some(index),
-                        path: path.to_vec(),
-                    }),
+                    Some(target) => {
+                        next.push(follow(&target, Via::Redirect, node.depth, index, path));
+                    }
                     None => node
                         .findings
                         .push(depends_on_sender(&written, term.span.clone())),
@@ -586,6 +578,17 @@ fn plan(
             }
             TermKind::Modifier(_) => {}
         }
+    }
+}
+
+/// The next level's entry for an include or redirect target.
+fn follow(target: &str, via: Via, depth: u8, parent: usize, path: &[String]) -> Pending {
+    Pending {
+        domain: target.trim_end_matches('.').to_owned(),
+        via,
+        depth: depth + 1,
+        parent: Some(parent),
+        path: path.to_vec(),
     }
 }
 
@@ -828,25 +831,8 @@ fn finish(domain: String, mut nodes: Vec<Node>, type99: Option<String>) -> Analy
     }
 }
 
-/// The first and last address of a network, as numbers in one space per family.
 fn range(n: &Network) -> (bool, u128, u128) {
-    match n.address {
-        IpAddr::V4(a) => {
-            let size = 1u128 << (32 - u32::from(n.prefix.min(32)));
-            let start = u128::from(u32::from(a)) & !(size - 1);
-            (false, start, start + size - 1)
-        }
-        IpAddr::V6(a) => {
-            let bits = 128 - u32::from(n.prefix.min(128));
-            let mask = if bits == 128 {
-                0
-            } else {
-                !((1u128 << bits) - 1)
-            };
-            let start = u128::from(a) & mask;
-            (true, start, start | !mask)
-        }
-    }
+    super::net::range(n.address, n.prefix)
 }
 
 /// ip4/ip6 networks listed in two different records of the tree: duplicates and overlaps
@@ -897,26 +883,13 @@ fn address_counts(networks: &[&Network]) -> (u64, u128) {
     let mut v4: Vec<(u128, u128)> = Vec::new();
     let mut v6: Vec<(u128, u128)> = Vec::new();
     for n in networks {
-        match n.address {
-            IpAddr::V4(a) => {
-                let size = 1u128 << (32 - u32::from(n.prefix.min(32)));
-                let start = u128::from(u32::from(a)) & !(size - 1);
-                v4.push((start, start + size));
-            }
-            IpAddr::V6(a) => {
-                let bits = 128 - u32::from(n.prefix.min(128));
-                let start = if bits == 128 {
-                    0
-                } else {
-                    u128::from(a) & !((1u128 << bits) - 1)
-                };
-                let end = if bits == 128 {
-                    u128::MAX
-                } else {
-                    start.saturating_add(1u128 << bits)
-                };
-                v6.push((start, end));
-            }
+        // Half-open ranges; the very last IPv6 address is left out rather than overflow.
+        let (is_v6, start, end) = range(n);
+        let range = (start, end.saturating_add(1));
+        if is_v6 {
+            v6.push(range);
+        } else {
+            v4.push(range);
         }
     }
     let merged = |mut ranges: Vec<(u128, u128)>| -> u128 {

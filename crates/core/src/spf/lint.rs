@@ -508,20 +508,7 @@ fn same_family(a: IpAddr, b: IpAddr) -> bool {
 
 /// The network address as a number, for comparing.
 fn network(ip: IpAddr, prefix: u8) -> u128 {
-    match ip {
-        IpAddr::V4(v4) => {
-            let mask = u32::MAX
-                .checked_shl(32 - u32::from(prefix.min(32)))
-                .unwrap_or(0);
-            u128::from(u32::from(v4) & mask)
-        }
-        IpAddr::V6(v6) => {
-            let mask = u128::MAX
-                .checked_shl(128 - u32::from(prefix.min(128)))
-                .unwrap_or(0);
-            u128::from(v6) & mask
-        }
-    }
+    super::net::range(ip, prefix).1
 }
 
 /// IPv4 /8 or wider and IPv6 /16 or wider are errors; IPv4 /9–/15 and IPv6 /17–/31 warnings.

@@ -9,6 +9,7 @@ pub mod analysis;
 pub mod eval;
 pub mod lint;
 pub mod macros;
+pub mod net;
 pub mod record;
 
 pub use eval::{Evaluation, SpfResult, Step, check_host, check_mail_from};
