@@ -326,17 +326,8 @@ fn LookupResult(view: LookupView) -> impl IntoView {
             answer,
         } => {
             let summary = outcome.summary(&target.name.to_string(), rtype);
-            let (records, chain) = match &outcome {
-                Outcome::Records { records, chain } => (records.clone(), chain.clone()),
-                Outcome::NoData { chain } | Outcome::NxDomain { chain, .. } => {
-                    (Vec::new(), chain.clone())
-                }
-                _ => (Vec::new(), Vec::new()),
-            };
-            let failed = matches!(
-                outcome,
-                Outcome::ServFail { .. } | Outcome::Refused | Outcome::OtherRcode(_)
-            );
+            let (records, chain) = (outcome.records().to_vec(), outcome.chain().to_vec());
+            let failed = !outcome.is_answer();
             let negative_ttl = matches!(outcome, Outcome::NoData { .. } | Outcome::NxDomain { .. })
                 .then(|| {
                     answer.message.authority.iter().find_map(|r| match &r.data {

@@ -6,9 +6,10 @@
 use leptos::prelude::*;
 use mxray_core::dns::input::normalise;
 use mxray_core::finding::{Finding, Severity, segments};
+use mxray_core::join::join;
 use mxray_core::spf::analysis::{self, Analysis, LOOKUP_LIMIT, Node, Status, VOID_LIMIT, Via};
 use mxray_core::spf::lint::lint_pasted;
-use mxray_core::spf::{Evaluation, check_host};
+use mxray_core::spf::{Evaluation, check_helo, check_mail_from};
 
 use crate::doh::BrowserIdna;
 use crate::resolver::use_resolvers;
@@ -351,24 +352,27 @@ pub fn SpfPage() -> impl IntoView {
             let domain = normalise(&domain, &BrowserIdna)
                 .map(|t| t.name.to_string())
                 .unwrap_or(domain);
-            let sender = if sender.is_empty() {
-                format!(
-                    "postmaster@{}",
-                    if helo.is_empty() { &domain } else { &helo }
-                )
-            } else if sender.contains('@') {
+            // With neither MAIL FROM nor HELO, the domain on the page is the one tested.
+            let sender = if sender.is_empty() && helo.is_empty() {
+                format!("postmaster@{domain}")
+            } else {
                 sender
-            } else {
-                format!("postmaster@{sender}")
             };
-            let sender_domain = sender
-                .rsplit_once('@')
-                .map_or(domain.clone(), |(_, d)| d.to_owned());
-            let mail_from = check_host(&*client, ip, &sender_domain, &sender, &helo).await;
-            let helo_eval = if helo.is_empty() {
-                None
-            } else {
-                Some(check_host(&*client, ip, &helo, &format!("postmaster@{helo}"), &helo).await)
+            // Independent identities: both evaluations run at once.
+            let (mail_from, helo_eval) =
+                join(check_mail_from(&*client, ip, &sender, &helo), async {
+                    if helo.is_empty() {
+                        None
+                    } else {
+                        Some(check_helo(&*client, ip, &helo).await)
+                    }
+                })
+                .await;
+            // The identity as checked (RFC 7208 §2.4: a bounce is postmaster@HELO).
+            let sender = match sender.rsplit_once('@') {
+                Some(_) => sender,
+                None if sender.is_empty() => format!("postmaster@{helo}"),
+                None => format!("postmaster@{sender}"),
             };
             Some(Ok((sender, mail_from, helo, helo_eval)))
         }

@@ -9,17 +9,10 @@ use mxray_core::dns::{
     Answered, Outcome, RData, Record, RecordType, Resolver, TransportError, Unanswered,
 };
 use mxray_core::join::join_all;
-use std::fmt::Write as _;
 
 use serde_json::{Value, json};
 
 /// Appends a line to the output (writing to a String cannot fail).
-macro_rules! outln {
-    ($out:expr, $($arg:tt)*) => {{
-        let _ = writeln!($out, $($arg)*);
-    }};
-}
-
 use crate::net::{Uts46, block_on};
 use crate::source::{Backend, Failure};
 
@@ -50,11 +43,8 @@ pub fn run(backend: &Backend, request: &Request, out: &mut String) -> Result<u8,
     if request.compare {
         return compare(backend, &target, &types, request.json, out);
     }
-    let answers = match backend {
-        Backend::Doh(r) => block_on(ask_all(r, &target, &types)),
-        Backend::Zone(r) => block_on(ask_all(r, &target, &types)),
-    };
-    let failed = answers.iter().any(|(_, a)| !answered(a));
+    let answers = block_on(ask_all(backend, &target, &types));
+    let failed = answers.iter().any(|(t, a)| !answered(*t, a));
     if request.json {
         let value = json!({
             "name": target.name.to_string(),
@@ -88,19 +78,10 @@ async fn ask_all<R: Resolver>(
 }
 
 /// Whether a DNS answer (positive or negative) came back.
-fn answered(result: &Result<Answered, Unanswered>) -> bool {
-    let Ok(answer) = result else {
-        return false;
-    };
-    let qtype = answer
-        .message
-        .questions
-        .first()
-        .map_or(RecordType::A, |q| q.rtype);
-    matches!(
-        Outcome::from_message(&answer.message, qtype),
-        Outcome::Records { .. } | Outcome::NoData { .. } | Outcome::NxDomain { .. }
-    )
+fn answered(rtype: RecordType, result: &Result<Answered, Unanswered>) -> bool {
+    result
+        .as_ref()
+        .is_ok_and(|a| Outcome::from_message(&a.message, rtype).is_answer())
 }
 
 fn print_target(target: &Target, out: &mut String) {
@@ -147,14 +128,7 @@ fn print_answer(
             for a in &answer.attempts {
                 outln!(out, ";;   failed first: {}: {}", a.resolver, a.problem);
             }
-            let (records, chain) = match &outcome {
-                Outcome::Records { records, chain } => (records.as_slice(), chain.as_slice()),
-                Outcome::NoData { chain } | Outcome::NxDomain { chain, .. } => {
-                    (&[][..], chain.as_slice())
-                }
-                _ => (&[][..], &[][..]),
-            };
-            for record in chain.iter().chain(records) {
+            for record in outcome.chain().iter().chain(outcome.records()) {
                 outln!(out, "{}", record_line(record));
                 if let RData::Txt(strings) = &record.data {
                     let lengths: Vec<String> =
@@ -204,14 +178,15 @@ fn answer_json(rtype: RecordType, result: &Result<Answered, Unanswered>) -> Valu
         }),
         Ok(answer) => {
             let outcome = Outcome::from_message(&answer.message, rtype);
-            let (status, records, chain): (&str, &[Record], &[Record]) = match &outcome {
-                Outcome::Records { records, chain } => ("records", records, chain),
-                Outcome::NoData { chain } => ("no-data", &[], chain),
-                Outcome::NxDomain { chain, .. } => ("no-such-name", &[], chain),
-                Outcome::ServFail { .. } => ("server-failure", &[], &[]),
-                Outcome::Refused => ("refused", &[], &[]),
-                Outcome::OtherRcode(_) => ("other-rcode", &[], &[]),
+            let status = match &outcome {
+                Outcome::Records { .. } => "records",
+                Outcome::NoData { .. } => "no-data",
+                Outcome::NxDomain { .. } => "no-such-name",
+                Outcome::ServFail { .. } => "server-failure",
+                Outcome::Refused => "refused",
+                Outcome::OtherRcode(_) => "other-rcode",
             };
+            let (records, chain) = (outcome.records(), outcome.chain());
             json!({
                 "type": rtype.to_string(),
                 "status": status,

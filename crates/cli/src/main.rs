@@ -9,6 +9,13 @@
 //! Exit status: 0 when the command found nothing wrong, 1 when it did (for `lookup`: a resolver
 //! gave no DNS answer; with `--compare`: resolvers disagree), 2 for bad input.
 
+/// Appends a line to a command's output (writing to a String cannot fail).
+macro_rules! outln {
+    ($out:expr, $($arg:tt)*) => {{
+        let _ = std::fmt::Write::write_fmt($out, format_args!("{}\n", format_args!($($arg)*)));
+    }};
+}
+
 mod lookup;
 mod net;
 mod source;

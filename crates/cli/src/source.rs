@@ -8,6 +8,7 @@ use std::path::Path;
 use mxray_core::dns::cache::{Cache, Lifetime};
 use mxray_core::dns::doh::{DohResolver, check_resolver_url};
 use mxray_core::dns::resolver::ZoneResolver;
+use mxray_core::dns::{Answered, Message, Name, RecordType, Resolver, TransportError, Unanswered};
 
 use crate::net::ThreadFetch;
 
@@ -15,6 +16,30 @@ use crate::net::ThreadFetch;
 pub enum Backend {
     Doh(Cache<DohResolver<ThreadFetch>, ThreadFetch>),
     Zone(Cache<ZoneResolver, ThreadFetch>),
+}
+
+/// Either source is a resolver, so commands take the backend as one.
+impl Resolver for Backend {
+    fn label(&self) -> String {
+        match self {
+            Self::Doh(r) => r.label(),
+            Self::Zone(r) => r.label(),
+        }
+    }
+
+    async fn query(&self, name: &Name, rtype: RecordType) -> Result<Message, TransportError> {
+        match self {
+            Self::Doh(r) => r.query(name, rtype).await,
+            Self::Zone(r) => r.query(name, rtype).await,
+        }
+    }
+
+    async fn ask(&self, name: &Name, rtype: RecordType) -> Result<Answered, Unanswered> {
+        match self {
+            Self::Doh(r) => r.ask(name, rtype).await,
+            Self::Zone(r) => r.ask(name, rtype).await,
+        }
+    }
 }
 
 /// Why a command could not run (exit status 2).

@@ -3,23 +3,17 @@
 //! record, no DNS). Findings print with the record text underlined at their span, or as the
 //! JSON objects core defines (`Finding::to_json`).
 
-use std::fmt::Write as _;
 use std::net::IpAddr;
 
 use mxray_core::finding::{Finding, Severity};
-use mxray_core::spf::analysis::{self, Analysis, LOOKUP_LIMIT, Node, VOID_LIMIT, Via};
+use mxray_core::join::join;
+use mxray_core::spf::analysis::{self, LOOKUP_LIMIT, Node, VOID_LIMIT, Via};
 use mxray_core::spf::lint::lint_pasted;
-use mxray_core::spf::{Evaluation, check_host};
+use mxray_core::spf::{Evaluation, check_helo, check_host};
 use serde_json::{Value, json};
 
 use crate::net::block_on;
 use crate::source::{Backend, Failure};
-
-macro_rules! outln {
-    ($out:expr, $($arg:tt)*) => {{
-        let _ = writeln!($out, $($arg)*);
-    }};
-}
 
 fn finding_json(f: &Finding) -> Value {
     serde_json::from_str(&f.to_json()).unwrap_or(Value::Null)
@@ -84,13 +78,6 @@ pub fn lint(text: &str, as_json: bool, out: &mut String) -> u8 {
     u8::from(failed)
 }
 
-fn run_analysis(backend: &Backend, domain: &str) -> Analysis {
-    match backend {
-        Backend::Doh(r) => block_on(analysis::analyse(r, domain)),
-        Backend::Zone(r) => block_on(analysis::analyse(r, domain)),
-    }
-}
-
 fn print_node(nodes: &[Node], i: usize, out: &mut String) {
     let n = &nodes[i];
     let indent = "  ".repeat(usize::from(n.depth));
@@ -134,7 +121,7 @@ pub fn analyse(
     as_json: bool,
     out: &mut String,
 ) -> Result<u8, Failure> {
-    let a = run_analysis(backend, domain);
+    let a = block_on(analysis::analyse(backend, domain));
     let all_findings: Vec<&Finding> = a
         .findings
         .iter()
@@ -188,13 +175,6 @@ pub struct EvalRequest {
     pub json: bool,
 }
 
-fn evaluate(backend: &Backend, ip: IpAddr, domain: &str, sender: &str, helo: &str) -> Evaluation {
-    match backend {
-        Backend::Doh(r) => block_on(check_host(r, ip, domain, sender, helo)),
-        Backend::Zone(r) => block_on(check_host(r, ip, domain, sender, helo)),
-    }
-}
-
 fn evaluation_json(e: &Evaluation) -> Value {
     json!({
         "result": e.result.name(),
@@ -225,12 +205,16 @@ pub fn eval(backend: &Backend, request: &EvalRequest, out: &mut String) -> Resul
             .rsplit_once('@')
             .map_or(sender.clone(), |(_, d)| d.to_owned())
     });
-    let mail_from = evaluate(backend, request.ip, &domain, &sender, &helo);
-    let helo_eval = request
-        .helo
-        .as_deref()
-        .filter(|h| !h.is_empty())
-        .map(|h| evaluate(backend, request.ip, h, &format!("postmaster@{h}"), h));
+    // The two identities are independent: both evaluations run at once.
+    let (mail_from, helo_eval) = block_on(join(
+        check_host(backend, request.ip, &domain, &sender, &helo),
+        async {
+            match request.helo.as_deref().filter(|h| !h.is_empty()) {
+                Some(h) => Some(check_helo(backend, request.ip, h).await),
+                None => None,
+            }
+        },
+    ));
     if request.json {
         let mut value = json!({
             "ip": request.ip.to_string(),

@@ -4,13 +4,15 @@
 
 use std::io::{BufRead, BufReader, Write};
 use std::net::{SocketAddr, TcpListener};
-use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use mxray_core::dns::resolver::ZoneResolver;
 use mxray_core::dns::{Message, Rcode};
 use mxray_core::encoding::base64url_decode;
+
+mod common;
+use common::{mxray, stdout, zone_file};
 
 const ZONE: &str = r#"
 $ORIGIN example.test.
@@ -24,23 +26,6 @@ www      CNAME @
 xn--bcher-kva TXT "unicode"
 25.2.0.192.in-addr.arpa. PTR mail.example.test.
 "#;
-
-fn mxray(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mxray"))
-        .args(args)
-        .output()
-        .expect("mxray runs")
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn zone_file() -> tempfile::TempPath {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(ZONE.as_bytes()).unwrap();
-    file.into_temp_path()
-}
 
 /// A DoH server on loopback: `/dns-query` answers from the zone, `/fault/servfail/dns-query`
 /// answers SERVFAIL, `/slow/dns-query` answers after 300 ms. It logs (path, start, end).
@@ -101,7 +86,7 @@ fn serve() -> Server {
 
 #[test]
 fn a_zone_file_answers_every_type_asked() {
-    let zone = zone_file();
+    let zone = zone_file(ZONE);
     let out = mxray(&[
         "lookup",
         "example.test",
@@ -128,7 +113,7 @@ fn a_zone_file_answers_every_type_asked() {
 
 #[test]
 fn typed_input_is_normalised_with_notes() {
-    let zone = zone_file();
+    let zone = zone_file(ZONE);
     let zone = zone.to_str().unwrap();
     let text = stdout(&mxray(&[
         "lookup",
@@ -158,7 +143,7 @@ fn typed_input_is_normalised_with_notes() {
 
 #[test]
 fn bad_input_exits_2_with_the_reason() {
-    let zone = zone_file();
+    let zone = zone_file(ZONE);
     let out = mxray(&["lookup", "exa mple.test", "--zone", zone.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("a space at character 4"));
@@ -184,15 +169,8 @@ fn bad_input_exits_2_with_the_reason() {
 
 #[test]
 fn zone_errors_point_at_line_and_column() {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(b"example.test. 300 IN MX ten mail.example.test.\n")
-        .unwrap();
-    let out = mxray(&[
-        "lookup",
-        "example.test",
-        "--zone",
-        file.path().to_str().unwrap(),
-    ]);
+    let file = zone_file("example.test. 300 IN MX ten mail.example.test.\n");
+    let out = mxray(&["lookup", "example.test", "--zone", file.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(2));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("line 1, column"), "{err}");

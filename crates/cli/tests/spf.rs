@@ -1,7 +1,7 @@
 //! `mxray spf`, `mxray spf eval` and `mxray lint spf` end to end, over a zone file.
 
-use std::io::Write;
-use std::process::{Command, Output};
+mod common;
+use common::{json, mxray, zone_file};
 
 const ZONE: &str = r#"
 $ORIGIN example.test.
@@ -12,24 +12,6 @@ mail     A     192.0.2.25
 _spf.vendor.test. TXT "v=spf1 ip4:203.0.113.0/24 ~all"
 broken.test.      TXT "v=spf1 include:missing.test -all"
 "#;
-
-fn mxray(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_mxray"))
-        .args(args)
-        .output()
-        .expect("mxray runs")
-}
-
-fn zone() -> tempfile::TempPath {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(ZONE.as_bytes()).unwrap();
-    file.into_temp_path()
-}
-
-fn json(out: &Output) -> serde_json::Value {
-    serde_json::from_slice(&out.stdout)
-        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
-}
 
 #[test]
 fn lint_reports_findings_in_the_shared_shape() {
@@ -51,7 +33,7 @@ fn lint_reports_findings_in_the_shared_shape() {
 
 #[test]
 fn analysis_shows_the_tree_and_the_lookup_count() {
-    let zone = zone();
+    let zone = zone_file(ZONE);
     let out = mxray(&[
         "spf",
         "example.test",
@@ -85,7 +67,7 @@ fn analysis_shows_the_tree_and_the_lookup_count() {
 
 #[test]
 fn eval_gives_the_mail_from_result_and_the_helo_result_beside_it() {
-    let zone = zone();
+    let zone = zone_file(ZONE);
     let zone = zone.to_str().unwrap();
     let out = mxray(&[
         "spf",

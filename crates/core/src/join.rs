@@ -1,6 +1,7 @@
-//! Running independent futures together on one thread, with no runtime: [`join_all`]. This is
-//! how every question that does not depend on another is in flight at the same time, in the
-//! browser (whose event loop drives the futures) and in the CLI alike.
+//! Running independent futures together on one thread, with no runtime: [`join_all`] for many
+//! of one kind, [`join`] for two of different kinds. This is how every question that does not
+//! depend on another is in flight at the same time, in the browser (whose event loop drives the
+//! futures) and in the CLI alike.
 
 use core::future::Future;
 use core::pin::Pin;
@@ -42,6 +43,66 @@ impl<F: Future> Future for JoinAll<F> {
     }
 }
 
+/// Polls both futures until both are done.
+pub fn join<A: Future, B: Future>(a: A, b: B) -> Join<A, B> {
+    Join {
+        a: Box::pin(a),
+        b: Box::pin(b),
+        out_a: None,
+        out_b: None,
+    }
+}
+
+/// The future [`join`] returns.
+pub struct Join<A: Future, B: Future> {
+    a: Pin<Box<A>>,
+    b: Pin<Box<B>>,
+    out_a: Option<A::Output>,
+    out_b: Option<B::Output>,
+}
+
+// Both futures are boxed, so moving the Join never moves them.
+impl<A: Future, B: Future> Unpin for Join<A, B> {}
+
+impl<A: Future, B: Future> Future for Join<A, B> {
+    type Output = (A::Output, B::Output);
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = &mut *self;
+        if this.out_a.is_none()
+            && let Poll::Ready(a) = this.a.as_mut().poll(cx)
+        {
+            this.out_a = Some(a);
+        }
+        if this.out_b.is_none()
+            && let Poll::Ready(b) = this.b.as_mut().poll(cx)
+        {
+            this.out_b = Some(b);
+        }
+        match (this.out_a.take(), this.out_b.take()) {
+            (Some(a), Some(b)) => Poll::Ready((a, b)),
+            (a, b) => {
+                this.out_a = a;
+                this.out_b = b;
+                Poll::Pending
+            }
+        }
+    }
+}
+
+/// Polls a future that never waits (in-memory resolvers) to its end; for tests.
+#[cfg(test)]
+pub(crate) fn now<F: Future>(future: F) -> F::Output {
+    let mut future = core::pin::pin!(future);
+    match future
+        .as_mut()
+        .poll(&mut Context::from_waker(core::task::Waker::noop()))
+    {
+        Poll::Ready(out) => out,
+        Poll::Pending => panic!("an in-memory future should finish at once"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -80,6 +141,20 @@ mod tests {
             &log.borrow()[..3],
             &[10, 20, 30],
             "all started in the first poll"
+        );
+    }
+
+    #[test]
+    fn two_futures_of_different_kinds_run_together() {
+        let log = core::cell::RefCell::new(Vec::new());
+        let mut joined = join(After(1, &log, 1), async { "b" });
+        let mut cx = Context::from_waker(Waker::noop());
+        assert!(Pin::new(&mut joined).poll(&mut cx).is_pending());
+        assert_eq!(Pin::new(&mut joined).poll(&mut cx), Poll::Ready((1, "b")));
+        assert_eq!(
+            *log.borrow(),
+            [1, 1],
+            "the finished one is not polled again"
         );
     }
 

@@ -2,22 +2,11 @@
 //! field, escaping whatever the records hold.
 #![cfg(not(target_arch = "wasm32"))]
 
-use core::future::Future;
-use core::pin::pin;
-use core::task::{Context, Poll, Waker};
+mod common;
+use common::now;
 
 use mxray_core::dns::resolver::ZoneResolver;
 use mxray_core::spf::analysis::analyse;
-
-fn now<F: Future>(future: F) -> F::Output {
-    match pin!(future)
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(out) => out,
-        Poll::Pending => panic!("in memory"),
-    }
-}
 
 #[test]
 fn the_report_is_json_with_every_field() {

@@ -9,11 +9,11 @@
 //! RFC 7208 §7.4 lower-case); `DEFAULT` means the implementation's default explanation.
 #![cfg(not(target_arch = "wasm32"))]
 
+mod common;
+use common::now;
+
 use std::collections::{BTreeMap, HashMap};
-use std::future::Future;
 use std::net::IpAddr;
-use std::pin::pin;
-use std::task::{Context, Poll, Waker};
 
 use mxray_core::dns::wire::Question;
 use mxray_core::dns::{
@@ -226,17 +226,6 @@ impl Resolver for SuiteZone {
             additional: Vec::new(),
             edns: None,
         })
-    }
-}
-
-fn now<F: Future>(future: F) -> F::Output {
-    let mut future = pin!(future);
-    match future
-        .as_mut()
-        .poll(&mut Context::from_waker(Waker::noop()))
-    {
-        Poll::Ready(out) => out,
-        Poll::Pending => panic!("the suite's resolver answers at once"),
     }
 }
 

@@ -127,11 +127,13 @@ fn answer_key(answer: &Answered, rtype: RecordType) -> Option<Vec<String>> {
         })
         .collect();
     key.sort_unstable();
+    if !outcome.is_answer() {
+        return None;
+    }
     let kind = match outcome {
         Outcome::Records { .. } => "records",
         Outcome::NoData { .. } => "no data",
-        Outcome::NxDomain { .. } => "no such name",
-        Outcome::ServFail { .. } | Outcome::Refused | Outcome::OtherRcode(_) => return None,
+        _ => "no such name",
     };
     key.insert(0, kind.to_owned());
     Some(key)

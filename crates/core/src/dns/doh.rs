@@ -170,11 +170,6 @@ impl<T: HttpGet> DohResolver<T> {
         &self.endpoints
     }
 
-    /// The transport underneath.
-    pub fn transport(&self) -> &T {
-        &self.transport
-    }
-
     /// Asks one resolver, with no failover (for comparing resolvers).
     pub async fn ask_endpoint(
         &self,

@@ -22,16 +22,6 @@ pub trait ToAscii {
     fn to_ascii(&self, domain: &str) -> Result<String, String>;
 }
 
-/// For callers that accept only ASCII names (nothing is converted).
-#[derive(Clone, Copy, Debug, Default)]
-pub struct AsciiOnly;
-
-impl ToAscii for AsciiOnly {
-    fn to_ascii(&self, _domain: &str) -> Result<String, String> {
-        Err("Unicode names are not supported here; enter the xn-- form".into())
-    }
-}
-
 /// The name to ask about, and how it was found in what was typed.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Target {
@@ -450,6 +440,14 @@ mod tests {
                 "münchen.de" => Ok("xn--mnchen-3ya.de".into()),
                 other => Err(format!("{other} has a disallowed character")),
             }
+        }
+    }
+
+    /// A caller that converts nothing.
+    struct AsciiOnly;
+    impl ToAscii for AsciiOnly {
+        fn to_ascii(&self, _domain: &str) -> Result<String, String> {
+            Err("Unicode names are not supported here; enter the xn-- form".into())
         }
     }
 

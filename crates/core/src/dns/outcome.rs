@@ -65,6 +65,33 @@ impl Outcome {
         }
     }
 
+    /// Whether the resolver gave an answer about the name (records, no data, or no such name),
+    /// as opposed to failing (SERVFAIL, REFUSED, another RCODE).
+    pub fn is_answer(&self) -> bool {
+        matches!(
+            self,
+            Self::Records { .. } | Self::NoData { .. } | Self::NxDomain { .. }
+        )
+    }
+
+    /// The records of the asked type (none unless [`Outcome::Records`]).
+    pub fn records(&self) -> &[Record] {
+        match self {
+            Self::Records { records, .. } => records,
+            _ => &[],
+        }
+    }
+
+    /// The CNAMEs followed on the way (none for a failure).
+    pub fn chain(&self) -> &[Record] {
+        match self {
+            Self::Records { chain, .. } | Self::NoData { chain } | Self::NxDomain { chain, .. } => {
+                chain
+            }
+            _ => &[],
+        }
+    }
+
     /// One sentence for people.
     pub fn summary(&self, name: &str, qtype: RecordType) -> String {
         match self {

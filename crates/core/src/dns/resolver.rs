@@ -273,21 +273,7 @@ fn is_at_or_below(name: &Name, ancestor: &Name) -> bool {
 mod tests {
     use super::*;
     use crate::dns::Outcome;
-    use core::future::Future;
-    use core::pin::pin;
-    use core::task::{Context, Poll, Waker};
-
-    /// These resolvers never wait, so one poll finishes them.
-    fn now<F: Future>(future: F) -> F::Output {
-        let mut future = pin!(future);
-        match future
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            Poll::Ready(out) => out,
-            Poll::Pending => panic!("in-memory resolvers answer at once"),
-        }
-    }
+    use crate::join::now;
 
     const ZONE: &str = r#"
 $ORIGIN example.com.

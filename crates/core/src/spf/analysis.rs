@@ -15,10 +15,10 @@
 use core::net::IpAddr;
 
 use super::lint::lint_text;
-use super::record::{Mechanism, Modifier, Record, TermKind, is_spf};
+use super::record::{Mechanism, Modifier, Record, TermKind, select};
 use crate::dns::{Name, Outcome, RData, RecordType, Resolver};
 use crate::finding::{Finding, json_string};
-use crate::join::join_all;
+use crate::join::{join, join_all};
 
 /// How a node was reached.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -279,7 +279,7 @@ pub async fn analyse_with_progress<R: Resolver>(
         let fetches = join_all(level.iter().map(|p| fetch(resolver, p)));
         let fetched = match type99.take() {
             Some(t99) => {
-                let (fetched, t) = join2(fetches, t99).await;
+                let (fetched, t) = join(fetches, t99).await;
                 type99_result = t;
                 fetched
             }
@@ -309,9 +309,7 @@ pub async fn analyse_with_progress<R: Resolver>(
                 networks: Vec::new(),
             };
             if let Some(text) = &text {
-                let (record, mut findings) = lint_text(text);
-                // From DNS the record is already in strings of at most 255 bytes.
-                findings.retain(|f| f.code != "spf.string-too-long");
+                let (record, findings) = lint_text(text);
                 node.findings = findings;
                 if record.is_none() && node.status == Status::Valid {
                     node.status = Status::Invalid;
@@ -346,34 +344,12 @@ pub async fn analyse_with_progress<R: Resolver>(
         }
         level = next;
     }
-    drop(type99);
     sum_branches(&mut nodes);
     progress(Progress {
         nodes: &nodes,
         fetching: &[],
     });
     finish(domain, nodes, type99_result)
-}
-
-async fn join2<A: core::future::Future, B: core::future::Future>(
-    a: A,
-    b: B,
-) -> (A::Output, B::Output) {
-    enum Either<X, Y> {
-        A(X),
-        B(Y),
-    }
-    let results = join_all([
-        Box::pin(async { Either::A(a.await) })
-            as core::pin::Pin<Box<dyn core::future::Future<Output = Either<A::Output, B::Output>>>>,
-        Box::pin(async { Either::B(b.await) }),
-    ])
-    .await;
-    let mut results = results.into_iter();
-    match (results.next(), results.next()) {
-        (Some(Either::A(a)), Some(Either::B(b))) => (a, b),
-        _ => unreachable!("join_all keeps the order"),
-    }
 }
 
 /// The policy text at a pending domain.
@@ -409,21 +385,13 @@ async fn fetch<R: Resolver>(
             );
         }
     };
-    let texts: Vec<Vec<u8>> = records
+    let (policies, others) = select(&records);
+    let policies: Vec<String> = policies
         .iter()
-        .filter_map(|r| match &r.data {
-            RData::Txt(strings) => Some(strings.concat()),
-            _ => None,
-        })
-        .collect();
-    let policies: Vec<String> = texts
-        .iter()
-        .filter(|t| is_spf(t))
         .map(|t| String::from_utf8_lossy(t).into_owned())
         .collect();
-    let near_misses: Vec<String> = texts
+    let near_misses: Vec<String> = others
         .iter()
-        .filter(|t| !is_spf(t))
         .map(|t| String::from_utf8_lossy(t).into_owned())
         .filter(|t| t.to_ascii_lowercase().contains("v=spf1"))
         .collect();
@@ -920,24 +888,12 @@ mod tests {
     use crate::dns::cache::{Cache, Lifetime};
     use crate::dns::doh::Clock;
     use crate::dns::resolver::ZoneResolver;
-    use core::future::Future;
-    use core::pin::pin;
-    use core::task::{Context, Poll, Waker};
+    use crate::join::now;
 
     struct NoClock;
     impl Clock for NoClock {
         fn now_ms(&self) -> f64 {
             0.0
-        }
-    }
-
-    fn now<F: Future>(future: F) -> F::Output {
-        match pin!(future)
-            .as_mut()
-            .poll(&mut Context::from_waker(Waker::noop()))
-        {
-            Poll::Ready(out) => out,
-            Poll::Pending => panic!("in memory"),
         }
     }
 
@@ -1031,6 +987,7 @@ quoted.test.      TXT "google-site-verification=abc"
 dup.test.      TXT "v=spf1 ip4:192.0.2.0/24 include:inc.dup.test include:inc2.dup.test -all"
 inc.dup.test.  TXT "v=spf1 ip4:192.0.2.0/24 -all"
 inc2.dup.test. TXT "v=spf1 ip4:192.0.2.7 ip6:2001:db8::/32 -all"
+long.test.     TXT "v=spf1 ip4:198.51.100.1 ip4:198.51.100.2 ip4:198.51.100.3 ip4:198.51.100.4 ip4:198.51.100.5 ip4:198.51.100.6 ip4:198.51.100.7 ip4:198.51.100.8 ip4:198.51.100.9 ip4:198.51.100.10 ip4:198.51.100.11 " "ip4:198.51.100.12 ip4:198.51.100.13 ip4:198.51.100.14 ip4:198.51.100.15 ip4:198.51.100.16 ip4:198.51.100.17 ip4:198.51.100.18 ip4:198.51.100.19 ip4:198.51.100.20 ip4:198.51.100.21 -all"
 "#;
 
     #[test]
@@ -1082,6 +1039,15 @@ inc2.dup.test. TXT "v=spf1 ip4:192.0.2.7 ip6:2001:db8::/32 -all"
             .unwrap();
         assert_eq!(miss.fix.as_deref(), Some("v=spf1 mx -all"));
         assert!(quoted.findings.iter().any(|f| f.code == "spf.no-record"));
+        // From DNS a long record is already split: only pasted text gets string-too-long.
+        let (long, _) = run(DUP, "long.test");
+        assert!(long.nodes[0].text.as_ref().unwrap().len() > 255);
+        assert!(
+            long.nodes[0]
+                .findings
+                .iter()
+                .all(|f| f.code != "spf.string-too-long")
+        );
         let (old, _) = run(ZONE, "old.test");
         assert_eq!(old.type99.as_deref(), Some("v=spf1 -all"));
         assert!(old.findings.iter().any(|f| f.code == "spf.type99-record"));

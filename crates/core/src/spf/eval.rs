@@ -11,7 +11,7 @@ use core::net::{IpAddr, Ipv4Addr};
 use core::pin::Pin;
 
 use super::macros::{MacroString, MacroValues, Piece, expand, parse_macro_string};
-use super::record::{Directive, Mechanism, Qualifier, Record, is_spf};
+use super::record::{Directive, Mechanism, Qualifier, Record, select};
 use crate::dns::input::reverse_name;
 use crate::dns::{Name, Outcome, RData, RecordType, Resolver};
 
@@ -122,6 +122,11 @@ pub async fn check_mail_from<R: Resolver>(
         .map_or(sender.as_str(), |(_, d)| d)
         .to_owned();
     check_host(resolver, ip, &domain, &sender, helo).await
+}
+
+/// Checks the HELO identity (§2.3): the HELO name's own policy, for `postmaster@` it.
+pub async fn check_helo<R: Resolver>(resolver: &R, ip: IpAddr, helo: &str) -> Evaluation {
+    check_mail_from(resolver, ip, "", helo).await
 }
 
 /// `check_host(<ip>, <domain>, <sender>)` (§4), with the HELO name for the `h` macro.
@@ -365,14 +370,7 @@ async fn fetch_policy<R: Resolver>(
             ));
         }
     };
-    let mut policies: Vec<Vec<u8>> = records
-        .iter()
-        .filter_map(|r| match &r.data {
-            RData::Txt(strings) => Some(strings.concat()),
-            _ => None,
-        })
-        .filter(|text| is_spf(text))
-        .collect();
+    let (mut policies, _) = select(&records);
     match policies.len() {
         0 => Ok(None),
         1 => {
@@ -400,10 +398,7 @@ async fn target<R: Resolver>(
     spec: &MacroString,
     domain: &str,
 ) -> Result<String, Stop> {
-    if spec.letters().any(|l| l == 'p') && ctx.values.validated.is_none() {
-        let validated = validated_name(ctx, domain).await;
-        ctx.values.validated = Some(validated.unwrap_or_else(|| "unknown".to_owned()));
-    }
+    fill_validated(ctx, spec, domain).await;
     expand(spec, &ctx.values, false)
         .map(shorten)
         .map_err(|e| stop(SpfResult::PermError, format!("macro error: {e:?}")))
@@ -620,6 +615,15 @@ async fn validated_names<R: Resolver>(ctx: &mut Ctx<'_, R>) -> Vec<String> {
     validated
 }
 
+/// Looks up `%{p}` the first time a macro string uses it (its PTR and address lookups cost
+/// time, so only then).
+async fn fill_validated<R: Resolver>(ctx: &mut Ctx<'_, R>, spec: &MacroString, domain: &str) {
+    if spec.letters().any(|l| l == 'p') && ctx.values.validated.is_none() {
+        let validated = validated_name(ctx, domain).await;
+        ctx.values.validated = Some(validated.unwrap_or_else(|| "unknown".to_owned()));
+    }
+}
+
 /// `%{p}` (§7.3): a validated name equal to or under `domain` if there is one, else any.
 async fn validated_name<R: Resolver>(ctx: &mut Ctx<'_, R>, domain: &str) -> Option<String> {
     let names = validated_names(ctx).await;
@@ -660,10 +664,7 @@ async fn explain<R: Resolver>(ctx: &mut Ctx<'_, R>, record: &Record) -> Option<S
         pieces.extend(parse_macro_string(part).ok()?.0);
     }
     let explanation = MacroString(pieces);
-    if explanation.letters().any(|l| l == 'p') && ctx.values.validated.is_none() {
-        let validated = validated_name(ctx, &domain).await;
-        ctx.values.validated = Some(validated.unwrap_or_else(|| "unknown".to_owned()));
-    }
+    fill_validated(ctx, &explanation, &domain).await;
     expand(&explanation, &ctx.values, true).ok()
 }
 

@@ -12,5 +12,5 @@ pub mod macros;
 pub mod net;
 pub mod record;
 
-pub use eval::{Evaluation, SpfResult, Step, check_host, check_mail_from};
+pub use eval::{Evaluation, SpfResult, Step, check_helo, check_host, check_mail_from};
 pub use record::{Directive, DualCidr, Mechanism, Modifier, ParseError, Qualifier, Record, Term};

@@ -167,6 +167,18 @@ pub fn is_spf(text: &[u8]) -> bool {
         && (text.len() == 6 || text[6] == b' ')
 }
 
+/// The TXT records at a name, each one's strings joined with nothing between them (§3.3),
+/// split into the SPF records §4.5 selects and the other texts.
+pub fn select(records: &[crate::dns::Record]) -> (Vec<Vec<u8>>, Vec<Vec<u8>>) {
+    records
+        .iter()
+        .filter_map(|r| match &r.data {
+            crate::dns::RData::Txt(strings) => Some(strings.concat()),
+            _ => None,
+        })
+        .partition(|text| is_spf(text))
+}
+
 impl Record {
     /// Parses a whole record.
     pub fn parse(text: &str) -> Result<Record, ParseError> {

@@ -119,3 +119,15 @@ pub fn data(rng: &mut Rng) -> (RecordType, RData) {
         ),
     }
 }
+
+/// Polls a future that never waits (in-memory resolvers) to its end.
+pub fn now<F: core::future::Future>(future: F) -> F::Output {
+    use core::task::{Context, Poll, Waker};
+    match core::pin::pin!(future)
+        .as_mut()
+        .poll(&mut Context::from_waker(Waker::noop()))
+    {
+        Poll::Ready(out) => out,
+        Poll::Pending => panic!("an in-memory future should finish at once"),
+    }
+}
