@@ -57,6 +57,7 @@ const CASES = [
   ['redirectmissing', 'spf.redirect-no-spf', /broken/],
   ['dupnet', 'spf.duplicate-network', /with warnings/],
   ['long', 'spf.record-too-long', /with warnings/],
+  ['type99', 'spf.type99-record', /with warnings/],
 ];
 
 for (const [label, code, headline] of CASES) {

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 use hickory_proto::op::ResponseCode;
+use hickory_proto::rr::rdata::NULL;
 use hickory_proto::rr::{LowerName, Name, RData, Record, RecordType};
 use hickory_proto::serialize::txt::Parser;
 
@@ -53,13 +54,34 @@ impl ZoneStore {
     }
 
     /// Adds the records of one master file.
+    ///
+    /// hickory's reader knows neither the obsolete `SPF` type (99, RFC 7208 §3.1) nor the generic
+    /// `TYPE99 \# …` form, so lines of type `SPF` are read here: each such line must name its
+    /// owner (no blank-owner continuation); it is read as `TXT` under the same `$ORIGIN`/`$TTL`
+    /// and stored as type 99 with the TXT wire data, which is what type 99 carries.
     pub fn add_zone_text(&mut self, text: &str) -> Result<(), String> {
-        let (_origin, sets) = Parser::new(text, None, Some(Name::root()))
-            .parse()
-            .map_err(|e| e.to_string())?;
-        for (key, set) in sets {
+        let (plain, spf) = split_spf_lines(text);
+        for (key, set) in parse(&plain)? {
             let entry = self.names.entry(key.name.clone()).or_default();
             entry.extend(set.records_without_rrsigs().cloned());
+        }
+        for (key, set) in parse(&spf)? {
+            let entry = self.names.entry(key.name.clone()).or_default();
+            for record in set.records_without_rrsigs() {
+                let RData::TXT(txt) = &record.data else {
+                    continue;
+                };
+                let mut wire = Vec::new();
+                for string in txt.txt_data.iter() {
+                    wire.push(string.len() as u8);
+                    wire.extend_from_slice(string);
+                }
+                let data = RData::Unknown {
+                    code: RecordType::Unknown(99),
+                    rdata: NULL::with(wire),
+                };
+                entry.push(Record::from_rdata(record.name.clone(), record.ttl, data));
+            }
         }
         Ok(())
     }
@@ -185,6 +207,50 @@ impl ZoneStore {
     }
 }
 
+/// Reads one master file with hickory.
+fn parse(
+    text: &str,
+) -> Result<
+    std::collections::BTreeMap<hickory_proto::rr::RrKey, hickory_proto::rr::RecordSet>,
+    String,
+> {
+    let (_origin, sets) = Parser::new(text, None, Some(Name::root()))
+        .parse()
+        .map_err(|e| e.to_string())?;
+    Ok(sets)
+}
+
+/// Splits a master file into its ordinary lines and its `SPF` lines (rewritten as `TXT`), each
+/// half keeping every `$` directive in place so names and TTLs read the same.
+fn split_spf_lines(text: &str) -> (String, String) {
+    let (mut plain, mut spf) = (String::new(), String::new());
+    for line in text.lines() {
+        let code_end = line.find(['"', ';']).unwrap_or(line.len());
+        let (code, rest) = line.split_at(code_end);
+        let mut tokens: Vec<&str> = code.split_whitespace().collect();
+        let spf_at = tokens
+            .iter()
+            .skip(1)
+            .position(|t| t.eq_ignore_ascii_case("SPF"));
+        if line.trim_start().starts_with('$') {
+            for half in [&mut plain, &mut spf] {
+                half.push_str(line);
+                half.push('\n');
+            }
+        } else if let (Some(i), false) = (spf_at, line.starts_with(char::is_whitespace)) {
+            tokens[i + 1] = "TXT";
+            spf.push_str(&tokens.join(" "));
+            spf.push(' ');
+            spf.push_str(rest);
+            spf.push('\n');
+        } else {
+            plain.push_str(line);
+            plain.push('\n');
+        }
+    }
+    (plain, spf)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,6 +293,28 @@ a.b.c   IN A 192.0.2.1
                 b"include:_spf.example.test -all".to_vec()
             ]
         );
+    }
+
+    #[test]
+    fn spf_type_lines_are_served_as_type_99_with_txt_wire_data() {
+        let mut store = ZoneStore::default();
+        store
+            .add_zone_text(
+                "$ORIGIN t.test.\n$TTL 60\n@ SOA ns h 1 2 3 4 5\n\
+                 a TXT \"v=spf1 -all\"\na SPF \"v=spf1 \" \"mx -all\" ; note\n",
+            )
+            .unwrap();
+        let a = store.answer(&n("a.t.test."), RecordType::Unknown(99));
+        assert_eq!(a.rcode, ResponseCode::NoError);
+        assert_eq!(a.answers.len(), 1);
+        let RData::Unknown { code, rdata } = &a.answers[0].data else {
+            panic!("not type 99: {:?}", a.answers[0])
+        };
+        assert_eq!(*code, RecordType::Unknown(99));
+        assert_eq!(&rdata.anything[..], b"\x07v=spf1 \x07mx -all");
+        assert_eq!(a.answers[0].ttl, 60);
+        let txt = store.answer(&n("a.t.test."), RecordType::TXT);
+        assert_eq!(txt.answers.len(), 1);
     }
 
     #[test]
