@@ -359,6 +359,108 @@ catalog! {
     "spf.depends-on-sender" => Info, "RFC 7208 §7",
         "A term uses macros, so the name it looks up depends on the message being checked. It costs one lookup; what it authorizes can only be seen by testing a sender.",
         "v=spf1 exists:%{i}._spf.example.com -all";
+    "dkim.syntax" => Error, "RFC 6376 §3.2",
+        "The key record is not a list of name=value tags at the place shown. Verifiers may reject the whole record.",
+        "v=DKIM1; k rsa; p=MIIB… (no '=' after k)";
+    "dkim.duplicate-tag" => Error, "RFC 6376 §3.2",
+        "A tag appears twice. A tag list with a repeated name is invalid as a whole, so verifiers treat the key as missing.",
+        "v=DKIM1; p=MIIB…; p=MIIB…";
+    "dkim.empty-tag" => Warning, "RFC 6376 §3.2",
+        "Two ';' with nothing between them. The grammar does not allow it; strict verifiers reject the record.",
+        "v=DKIM1;; p=MIIB…";
+    "dkim.version" => Error, "RFC 6376 §3.6.1",
+        "v= is present but is not exactly DKIM1, so verifiers discard the record.",
+        "v=DKIM2; p=MIIB…";
+    "dkim.version-not-first" => Error, "RFC 6376 §3.6.1",
+        "v=DKIM1, when present, must be the first tag; verifiers discard a record where it is not.",
+        "k=rsa; v=DKIM1; p=MIIB…";
+    "dkim.unknown-key-type" => Error, "RFC 6376 §3.6.1",
+        "k= names a key type verifiers do not know (rsa and ed25519 exist), so they cannot use the key.",
+        "v=DKIM1; k=ed25519-sha256; p=…";
+    "dkim.sha1-only" => Error, "RFC 8301 §3.1",
+        "h= allows only SHA-1, which verifiers must no longer accept; every signature with this key fails.",
+        "v=DKIM1; h=sha1; p=MIIB…";
+    "dkim.unknown-hash" => Warning, "RFC 6376 §3.6.1",
+        "h= names hash algorithms that do not exist; verifiers ignore them (and, if no known one is left, cannot use the key).",
+        "v=DKIM1; h=sha512; p=MIIB…";
+    "dkim.service" => Error, "RFC 6376 §3.6.1",
+        "s= limits the key to services other than email, so email verifiers do not use it.",
+        "v=DKIM1; s=tlsrpt; p=MIIB…";
+    "dkim.testing" => Warning, "RFC 6376 §3.6.1",
+        "t=y says the domain is testing DKIM: verifiers may treat failed signatures like unsigned mail. Remove it once signing works.",
+        "v=DKIM1; t=y; p=MIIB…";
+    "dkim.strict-subdomains" => Info, "RFC 6376 §3.6.1",
+        "t=s: the i= of signatures made with this key must be exactly the signing domain, not a subdomain.",
+        "v=DKIM1; t=s; p=MIIB…";
+    "dkim.unknown-tag" => Info, "RFC 6376 §3.6.1",
+        "A tag that is not part of key records (or DomainKeys' old g=); verifiers ignore it.",
+        "v=DKIM1; g=*; p=MIIB…";
+    "dkim.no-key" => Error, "RFC 6376 §3.6.1",
+        "The record has no p= tag, so it holds no key.",
+        "v=DKIM1; k=rsa";
+    "dkim.revoked" => Warning, "RFC 6376 §3.6.1",
+        "p= is empty, which means the key was revoked: every signature with this selector fails. Expected for a retired selector; wrong for one in use.",
+        "v=DKIM1; p=";
+    "dkim.key-whitespace" => Warning, "RFC 6376 §3.6.1",
+        "The key has spaces or line breaks inside. The grammar allows them, but they usually come from a line-broken copy and some DNS forms and verifiers mishandle them. The fix is the record without them.",
+        "v=DKIM1; p=MIIBIjANBgkq hkiG9w0BAQEF…";
+    "dkim.key-base64" => Error, "RFC 6376 §3.6.1",
+        "The key is not valid base64 at the place shown: a character that cannot be in a key, padding in the middle, or a length that does not make whole bytes. The key was damaged in copying.",
+        "v=DKIM1; p=MIIBIjANBgkq…AQAB\" (a quote inside the key)";
+    "dkim.key-damaged" => Error, "RFC 6376 §3.6.1",
+        "The key decodes, but not to a valid public key: cut short, run together with other text, or changed. Verifiers cannot use it, and every signature fails.",
+        "v=DKIM1; p=MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHl (cut short)";
+    "dkim.ed25519-spki" => Error, "RFC 8463 §4.2",
+        "An Ed25519 key is published wrapped in a SubjectPublicKeyInfo; RFC 8463 publishes the bare 32 bytes and verifiers reject the wrapped form. The fix is the record with the bare key.",
+        "v=DKIM1; k=ed25519; p=MCowBQYDK2VwAyEA…";
+    "dkim.key-type-mismatch" => Error, "RFC 6376 §3.6.1",
+        "The key in p= is not of the type k= says (an Ed25519 key without k=ed25519, or an RSA key with it).",
+        "v=DKIM1; p=11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo= (Ed25519, no k=)";
+    "dkim.rsa-too-small" => Error, "RFC 8301 §3.2",
+        "The RSA key is under 1024 bits; verifiers must reject it.",
+        "A 512-bit RSA key.";
+    "dkim.rsa-weak" => Warning, "RFC 8301 §3.2",
+        "The RSA key is under 2048 bits. It still verifies, but 2048 bits is the recommended size; ask your provider for a new key.",
+        "A 1024-bit RSA key (p=MIGf…).";
+    "dkim.rsa-bare-key" => Info, "RFC 6376 §3.6.1",
+        "The RSA key is a bare RSAPublicKey rather than the usual SubjectPublicKeyInfo. Most verifiers accept both.",
+        "v=DKIM1; p=MIGJAoGBAL…";
+    "dkim.zone-line" => Info, "RFC 1035 §5.1",
+        "A whole zone-file line was pasted; the record value is the quoted text after TXT.",
+        "sel._domainkey IN TXT \"v=DKIM1; p=MIIB…\"";
+    "dkim.smart-quotes" => Error, "RFC 6376 §3.6.2.2",
+        "The value is wrapped in typographic quotes (“ ”), usually from a word processor or chat; published with them, the record is not read.",
+        "“v=DKIM1; p=MIIB…”";
+    "dkim.split-strings" => Info, "RFC 6376 §3.6.2.2",
+        "The value was pasted as several quoted strings; verifiers join them with nothing in between, and so does mxray.",
+        "\"v=DKIM1; p=MIIBIjAN…\" \"…IDAQAB\"";
+    "dkim.quoted" => Info, "RFC 1035 §5.1",
+        "The value was pasted with its quotes. Most DNS providers' forms want the value without them.",
+        "\"v=DKIM1; p=MIIB…\"";
+    "dkim.string-too-long" => Error, "RFC 1035 §3.3",
+        "The record is longer than the 255 bytes one DNS string holds. Most DNS providers' forms split it for you; a zone file or an API needs it written as several quoted strings. The fix is the record split.",
+        "A 2048-bit key record (about 410 bytes) in one string.";
+    "dkim.not-a-key" => Error, "RFC 6376 §3.6.2.2",
+        "The selector's name has TXT records but none is a DKIM key (none starts with v=DKIM1 or has p=).",
+        "sel._domainkey.example.com TXT \"google-site-verification=…\"";
+    "dkim.multiple-records" => Error, "RFC 6376 §3.6.2.2",
+        "The selector has more than one key record; verifiers may use either, so signatures fail at random.",
+        "Two TXT records with different p= at sel._domainkey.example.com.";
+    "dkim.lookup-failed" => Warning, "RFC 6376 §3.6.2.2",
+        "The key could not be looked up (timeout, SERVFAIL). Verifiers would return a temporary error.",
+        "The domain's DNS servers do not answer.";
+    "dkim.delegated" => Info, "RFC 6376 §3.6.2.1",
+        "The selector is a CNAME to a name your mail provider controls; they host and rotate the key.",
+        "selector1._domainkey.example.com CNAME selector1-example-com._domainkey.example.onmicrosoft.com.";
+    "dkim.no-record" => Error, "RFC 6376 §3.6.2.1",
+        "There is no key at the selector's name, so every signature with it fails. The usual wrong names were checked too and nothing was found there.",
+        "No TXT record at sel._domainkey.example.com.";
+    "dkim.misplaced" => Error, "RFC 6376 §3.6.2.1",
+        "The key was found at a wrong name (the domain added twice by a DNS form, _domainkey glued to the selector, no selector, or the domain itself), so verifiers do not find it. The fix is the record at the right name.",
+        "sel._domainkey.example.com.example.com TXT \"v=DKIM1; p=…\"";
+    "dkim.no-common-selector" => Warning, "RFC 6376 §3.6.2.1",
+        "No key was found at any common selector. Selectors cannot be listed, so this does not prove there is none: enter your selector or paste a DKIM-Signature header.",
+        "example.com with keys only at a custom selector.";
 }
 
 /// Looks a code up in the catalog.

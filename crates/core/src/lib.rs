@@ -14,8 +14,11 @@
 //! Later modules (SPF, DKIM, DMARC, MX, ...) follow the same rule: bytes and text in, values out.
 #![forbid(unsafe_code)]
 
+pub mod dkim;
 pub mod dns;
 pub mod encoding;
 pub mod finding;
 pub mod join;
+pub mod paste;
 pub mod spf;
+pub mod tags;

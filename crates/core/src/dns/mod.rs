@@ -11,6 +11,7 @@ pub mod name;
 pub mod outcome;
 pub mod present;
 pub mod resolver;
+pub mod txt;
 pub mod wire;
 pub mod zone;
 

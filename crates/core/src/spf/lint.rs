@@ -8,6 +8,7 @@ use core::net::IpAddr;
 
 use super::record::{Mechanism, Modifier, ParseError, Qualifier, Record, TermKind};
 use crate::finding::{Finding, Severity};
+use crate::paste::{self, Wrapping, split_for_dns};
 
 /// A pasted record after cleaning, parsed and linted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -68,55 +69,30 @@ fn head(text: &str) -> &str {
 /// Takes the record text out of what was pasted; returns it with the byte offsets where
 /// quoted strings were joined.
 fn clean(input: &str, findings: &mut Vec<Finding>) -> (String, Vec<usize>) {
-    let mut text = input
-        .trim_matches(|c: char| c == '\n' || c == '\r')
-        .to_owned();
-    // A zone-file line: `name [ttl] [class] TXT "…"`.
-    if let Some(at) = zone_line_value(&text) {
-        findings.push(Finding::new(
-            "spf.zone-line",
-            "This is a whole zone-file line; the record value is the quoted text after TXT.",
-        ));
-        text = text[at..].to_owned();
-    }
-    let trimmed = text.trim_matches([' ', '\t']);
-    let (smart_open, smart_close) = ('\u{201c}', '\u{201d}');
-    let mut junctions = Vec::new();
-    if trimmed.starts_with(smart_open) || trimmed.ends_with(smart_close) {
-        findings.push(Finding::new(
-            "spf.smart-quotes",
-            "The value is wrapped in typographic quotes (“ ”); published with them, it would not \
-             start with v=spf1.",
-        ));
-        text = trimmed
-            .trim_start_matches(smart_open)
-            .trim_end_matches(smart_close)
-            .to_owned();
-    } else if trimmed.starts_with('"')
-        && let Some(strings) = quoted_strings(trimmed)
-    {
-        if strings.len() > 1 {
-            findings.push(Finding::new(
+    let unwrapped = paste::unwrap(input, |rest| rest.starts_with("v=spf1"));
+    let (mut text, mut junctions) = (unwrapped.text, unwrapped.junctions);
+    for note in unwrapped.notes {
+        findings.push(match note {
+            Wrapping::ZoneLine => Finding::new(
+                "spf.zone-line",
+                "This is a whole zone-file line; the record value is the quoted text after TXT.",
+            ),
+            Wrapping::SmartQuotes => Finding::new(
+                "spf.smart-quotes",
+                "The value is wrapped in typographic quotes (“ ”); published with them, it would \
+                 not start with v=spf1.",
+            ),
+            Wrapping::SplitStrings(n) => Finding::new(
                 "spf.split-strings",
                 format!(
-                    "The value is {} quoted strings; receivers join them with nothing in between.",
-                    strings.len()
+                    "The value is {n} quoted strings; receivers join them with nothing in between."
                 ),
-            ));
-        } else {
-            findings.push(Finding::new(
+            ),
+            Wrapping::Quoted => Finding::new(
                 "spf.quoted",
                 "The value was pasted with its quotes; most DNS providers' forms want it without.",
-            ));
-        }
-        let mut joined = String::new();
-        for (i, s) in strings.iter().enumerate() {
-            if i > 0 {
-                junctions.push(joined.len());
-            }
-            joined.push_str(s);
-        }
-        text = joined;
+            ),
+        });
     }
     if text.contains(['\t', '\n', '\r']) {
         let fixed: String = text
@@ -160,50 +136,6 @@ fn clean(input: &str, findings: &mut Vec<Finding>) -> (String, Vec<usize>) {
         );
     }
     (text, junctions)
-}
-
-/// Where the value starts in `name [ttl] [class] TXT value`, when the text is such a line.
-fn zone_line_value(text: &str) -> Option<usize> {
-    let mut pos = 0;
-    for word in text.split(' ') {
-        let start = pos;
-        pos += word.len() + 1;
-        if word.eq_ignore_ascii_case("TXT") || word.eq_ignore_ascii_case("SPF") {
-            let rest = text[pos.min(text.len())..].trim_start();
-            let at = text.len() - rest.len();
-            return (start > 0 && (rest.starts_with('"') || rest.starts_with("v=spf1")))
-                .then_some(at);
-        }
-        if word.starts_with('"') || word.starts_with("v=spf1") {
-            return None;
-        }
-    }
-    None
-}
-
-/// `"a" "b"` → `["a", "b"]`, with `\"` and `\\` unescaped; `None` if not only quoted strings.
-fn quoted_strings(text: &str) -> Option<Vec<String>> {
-    let mut strings = Vec::new();
-    let mut chars = text.chars().peekable();
-    loop {
-        while chars.peek().is_some_and(|c| c.is_whitespace()) {
-            chars.next();
-        }
-        match chars.next() {
-            None => return (!strings.is_empty()).then_some(strings),
-            Some('"') => {}
-            Some(_) => return None,
-        }
-        let mut s = String::new();
-        loop {
-            match chars.next()? {
-                '"' => break,
-                '\\' => s.push(chars.next()?),
-                c => s.push(c),
-            }
-        }
-        strings.push(s);
-    }
 }
 
 /// Parses and lints record text (already cleaned, or as published in DNS).
@@ -297,23 +229,6 @@ fn lint_one_string(text: &str, findings: &mut Vec<Finding>) {
             .fix(split_for_dns(text)),
         );
     }
-}
-
-/// The record as quoted strings of at most 255 bytes, split after a space where possible.
-pub fn split_for_dns(text: &str) -> String {
-    let mut parts = Vec::new();
-    let mut rest = text;
-    while rest.len() > 255 {
-        let cut = rest[..255].rfind(' ').map_or(255, |i| i + 1);
-        parts.push(&rest[..cut]);
-        rest = &rest[cut..];
-    }
-    parts.push(rest);
-    parts
-        .iter()
-        .map(|p| format!("\"{}\"", p.replace('\\', "\\\\").replace('"', "\\\"")))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 /// The record without the term at `span` (for fixes).
@@ -553,6 +468,7 @@ fn wide(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::paste::quoted_strings;
 
     fn codes(input: &str) -> Vec<&'static str> {
         lint_pasted(input).findings.iter().map(|f| f.code).collect()
