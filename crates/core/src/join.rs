@@ -91,6 +91,30 @@ impl<A: Future, B: Future> Future for Join<A, B> {
 }
 
 /// Polls a future that never waits (in-memory resolvers) to its end; for tests.
+/// An in-memory zone behind a one-check cache, and a clock that never moves: what engine tests
+/// run against, with [`now`] to drive them.
+#[cfg(test)]
+pub(crate) fn zone_cache(
+    zone: &str,
+) -> crate::dns::cache::Cache<crate::dns::resolver::ZoneResolver, StoppedClock> {
+    crate::dns::cache::Cache::new(
+        crate::dns::resolver::ZoneResolver::from_zone_text(zone, "zone").expect("test zone reads"),
+        StoppedClock,
+        crate::dns::cache::Lifetime::Session,
+    )
+}
+
+/// A clock at 0 ms.
+#[cfg(test)]
+pub(crate) struct StoppedClock;
+
+#[cfg(test)]
+impl crate::dns::doh::Clock for StoppedClock {
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+}
+
 #[cfg(test)]
 pub(crate) fn now<F: Future>(future: F) -> F::Output {
     let mut future = core::pin::pin!(future);

@@ -104,7 +104,8 @@ impl TagList {
                 continue;
             }
             match tag_spec(piece, span.start) {
-                Ok(tag) => {
+                Ok((tag, value_error)) => {
+                    list.errors.extend(value_error);
                     if let Some(first) = list.tags.iter().find(|t| t.name == tag.name) {
                         list.errors.push(TagError::Duplicate {
                             name: tag.name.clone(),
@@ -140,8 +141,9 @@ fn name(input: &str) -> IResult<&str, &str> {
     .parse(input)
 }
 
-/// One `[FWS] name [FWS] = [FWS] value [FWS]`, `offset` bytes into the list.
-fn tag_spec(piece: &str, offset: usize) -> Result<Tag, TagError> {
+/// One `[FWS] name [FWS] = [FWS] value [FWS]`, `offset` bytes into the list. A value with a
+/// character it may not hold is kept, with the error beside it, so the tag is not lost.
+fn tag_spec(piece: &str, offset: usize) -> Result<(Tag, Option<TagError>), TagError> {
     let lead = piece.len() - piece.trim_start_matches(is_fws).len();
     let rest = &piece[lead..];
     let at = |s: &str| offset + piece.len() - s.len();
@@ -172,11 +174,10 @@ fn tag_spec(piece: &str, offset: usize) -> Result<Tag, TagError> {
     let value_start =
         at(value_part) + (value_part.len() - value_part.trim_start_matches(is_fws).len());
     let value_span = value_start..value_start + value.len();
-    if let Some((i, c)) = value
+    let value_error = value
         .char_indices()
         .find(|&(_, c)| !(('\x21'..='\x7e').contains(&c) || is_fws(c)))
-    {
-        return Err(TagError::Syntax {
+        .map(|(i, c)| TagError::Syntax {
             span: value_start + i..value_start + i + c.len_utf8(),
             message: format!(
                 "{} in the value of {tag_name}= at byte {} is not allowed; values are printable \
@@ -185,14 +186,16 @@ fn tag_spec(piece: &str, offset: usize) -> Result<Tag, TagError> {
                 value_start + i
             ),
         });
-    }
-    Ok(Tag {
-        name: tag_name.to_owned(),
-        value: value.to_owned(),
-        name_span: at(rest)..at(after_name),
-        span: at(rest)..value_span.end.max(at(value_part)),
-        value_span,
-    })
+    Ok((
+        Tag {
+            name: tag_name.to_owned(),
+            value: value.to_owned(),
+            name_span: at(rest)..at(after_name),
+            span: at(rest)..value_span.end.max(at(value_part)),
+            value_span,
+        },
+        value_error,
+    ))
 }
 
 /// A character named for a message: printable ones quoted, others by code point.
@@ -250,6 +253,7 @@ mod tests {
         assert!(list.errors[3].message().contains("no '='"));
         let list = TagList::parse("v=DMARC1; rua=mailto:a@example.com\u{201d}");
         assert_eq!(list.errors[0].span(), 34..37);
+        assert_eq!(list.tags.len(), 2, "the tag is kept beside its error");
         assert!(list.errors[0].message().contains("typographic"));
     }
 

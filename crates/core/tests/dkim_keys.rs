@@ -6,7 +6,8 @@
 use mxray_core::dkim::key::{Key, KeyType, lint_key};
 
 fn conformance(path: &str) -> String {
-    let full = concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/").to_owned() + path;
+    let full =
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/conformance/").to_owned() + path;
     std::fs::read_to_string(&full).unwrap_or_else(|e| panic!("{full} is missing: {e}"))
 }
 
@@ -18,11 +19,19 @@ fn codes(record: &mxray_core::dkim::key::KeyRecord) -> Vec<&'static str> {
 fn mail_auth_key_records_read_with_their_sizes() {
     // (file, owner name, expected key)
     let expected: [(&str, &str, Key); 7] = [
-        ("001.txt", "brisbane._domainkey.football.example.com", Key::Ed25519),
+        (
+            "001.txt",
+            "brisbane._domainkey.football.example.com",
+            Key::Ed25519,
+        ),
         ("001.txt", "test._domainkey.football.example.com", rsa1024()),
         ("002.txt", "newengland._domainkey.example.com", rsa1024()),
         ("003.txt", "ietf1._domainkey.ietf.org", rsa1024()),
-        ("004.txt", "s1024-2013-q3._domainkey.facebookmail.com", rsa1024()),
+        (
+            "004.txt",
+            "s1024-2013-q3._domainkey.facebookmail.com",
+            rsa1024(),
+        ),
         ("005.txt", "sysmsg-1._domainkey.topicbox.com", rsa1024()),
         ("006.txt", "dk2016._domainkey.github.com", rsa1024()),
     ];
@@ -37,20 +46,42 @@ fn mail_auth_key_records_read_with_their_sizes() {
         let record = lint_key(line[owner.len()..].trim());
         assert_eq!(record.key, key, "{owner}");
         assert!(
-            record.findings.iter().all(|f| f.severity != mxray_core::finding::Severity::Error),
+            record
+                .findings
+                .iter()
+                .all(|f| f.severity != mxray_core::finding::Severity::Error),
             "{owner}: {:?}",
             codes(&record)
         );
         if matches!(key, Key::Rsa { .. }) {
-            assert!(codes(&record).contains(&"dkim.rsa-weak"), "{owner}: 1024 bits is weak");
+            assert!(
+                codes(&record).contains(&"dkim.rsa-weak"),
+                "{owner}: 1024 bits is weak"
+            );
         }
         seen += 1;
     }
     assert_eq!(seen, 7);
     // 002 is the one bare RSAPublicKey; 004 limits itself to sha256 and strict subdomains.
-    let bare = lint_key(conformance("mail-auth/dkim/002.txt").lines().next().unwrap().split_once(' ').unwrap().1);
+    let bare = lint_key(
+        conformance("mail-auth/dkim/002.txt")
+            .lines()
+            .next()
+            .unwrap()
+            .split_once(' ')
+            .unwrap()
+            .1,
+    );
     assert!(codes(&bare).contains(&"dkim.rsa-bare-key"));
-    let fb = lint_key(conformance("mail-auth/dkim/004.txt").lines().next().unwrap().split_once(' ').unwrap().1);
+    let fb = lint_key(
+        conformance("mail-auth/dkim/004.txt")
+            .lines()
+            .next()
+            .unwrap()
+            .split_once(' ')
+            .unwrap()
+            .1,
+    );
     assert_eq!(fb.hashes.as_deref(), Some(&["sha256".to_owned()][..]));
     assert!(codes(&fb).contains(&"dkim.strict-subdomains"));
 }
@@ -66,7 +97,11 @@ fn rsa1024() -> Key {
 fn dkimpy_key_records_good_and_bad() {
     for file in ["ed25519test.dns", "eximtest.dns"] {
         let r = lint_key(conformance(&format!("dkimpy/{file}")).trim());
-        assert_eq!((r.key_type.clone(), r.key.clone()), (KeyType::Ed25519, Key::Ed25519), "{file}");
+        assert_eq!(
+            (r.key_type.clone(), r.key.clone()),
+            (KeyType::Ed25519, Key::Ed25519),
+            "{file}"
+        );
     }
     for file in ["test.txt", "test2.txt"] {
         let r = lint_key(conformance(&format!("dkimpy/{file}")).trim());
@@ -77,7 +112,11 @@ fn dkimpy_key_records_good_and_bad() {
     let bad = lint_key(conformance("dkimpy/test_bad.txt").trim());
     assert!(matches!(bad.key, Key::Damaged(_)), "{:?}", bad.key);
     assert!(!bad.key.is_usable());
-    assert!(codes(&bad).contains(&"dkim.key-damaged"), "{:?}", codes(&bad));
+    assert!(
+        codes(&bad).contains(&"dkim.key-damaged"),
+        "{:?}",
+        codes(&bad)
+    );
     let badk = lint_key(conformance("dkimpy/badk.txt").trim());
     assert!(codes(&badk).contains(&"dkim.unknown-key-type"));
     let badversion = lint_key(conformance("dkimpy/badversion.txt").trim());

@@ -255,10 +255,18 @@ mod tests {
         assert!(cut.what.contains("cut short"), "{cut:?}");
         let mut longer = bytes.clone();
         longer.extend_from_slice(b"xx");
-        assert!(read_key(&longer).unwrap_err().what.contains("2 extra bytes"));
+        assert!(
+            read_key(&longer)
+                .unwrap_err()
+                .what
+                .contains("2 extra bytes")
+        );
         for end in 0..bytes.len() {
             assert!(read_key(&bytes[..end]).is_err());
         }
-        assert_eq!(dotted(&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]), "1.2.840.10045.2.1");
+        assert_eq!(
+            dotted(&[0x2a, 0x86, 0x48, 0xce, 0x3d, 0x02, 0x01]),
+            "1.2.840.10045.2.1"
+        );
     }
 }

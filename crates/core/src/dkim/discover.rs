@@ -216,17 +216,17 @@ pub async fn discover<R: Resolver>(resolver: &R, request: &Request) -> Discovery
         }
     }
 
-    let lookups = join_all(
-        wanted
-            .iter()
-            .map(|(s, d, _)| async move { lookup_txt(resolver, &format!("{s}._domainkey.{d}")).await }),
-    )
+    let lookups = join_all(wanted.iter().map(|(s, d, _)| async move {
+        lookup_txt(resolver, &format!("{s}._domainkey.{d}")).await
+    }))
     .await;
 
     let mut selectors: Vec<Selector> = wanted
         .into_iter()
         .zip(lookups)
-        .map(|((selector, domain, source), lookup)| read_selector(selector, domain, source, &lookup))
+        .map(|((selector, domain, source), lookup)| {
+            read_selector(selector, domain, source, &lookup)
+        })
         .collect();
 
     // The usual mistakes, for every expected selector with nothing at its name, all at once.
@@ -254,9 +254,7 @@ pub async fn discover<R: Resolver>(resolver: &R, request: &Request) -> Discovery
     }
 
     let mut findings = Vec::new();
-    let any_key = selectors
-        .iter()
-        .any(|s| matches!(s.state, State::Found(_)));
+    let any_key = selectors.iter().any(|s| matches!(s.state, State::Found(_)));
     if !any_key && !selectors.iter().any(|s| s.source.is_expected()) && common_probed > 0 {
         findings.push(Finding::new(
             "dkim.no-common-selector",
@@ -425,7 +423,9 @@ impl Discovery {
                     json_string(&s.name),
                     json_string(&source),
                     json_string(state),
-                    s.hosted_at.as_deref().map_or("null".to_owned(), json_string),
+                    s.hosted_at
+                        .as_deref()
+                        .map_or("null".to_owned(), json_string),
                     records.join(","),
                     s.all_findings()
                         .iter()
@@ -446,5 +446,112 @@ impl Discovery {
                 .collect::<Vec<_>>()
                 .join(",")
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::join::{now, zone_cache};
+
+    const ED: &str = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+
+    fn zone() -> String {
+        format!(
+            r#"
+$ORIGIN example.test.
+$TTL 300
+@                          TXT   "v=spf1 -all"
+sel._domainkey             TXT   "v=DKIM1; k=ed25519; p={ED}"
+google._domainkey          TXT   "v=DKIM1; k=ed25519; p={ED}"
+selector1._domainkey       CNAME selector1-example-test._domainkey.tenant.provider.test.
+selector1-example-test._domainkey.tenant.provider.test. TXT "v=DKIM1; k=ed25519; p={ED}"
+twice._domainkey.example.test.example.test. TXT "v=DKIM1; k=ed25519; p={ED}"
+glued_domainkey            TXT   "v=DKIM1; k=ed25519; p={ED}"
+two._domainkey             TXT   "v=DKIM1; k=ed25519; p={ED}"
+two._domainkey             TXT   "v=DKIM1; p="
+other._domainkey           TXT   "google-site-verification=abc"
+"#
+        )
+    }
+
+    fn run(selectors: &[&str], common: bool) -> (Discovery, crate::dns::cache::Stats) {
+        let cache = zone_cache(&zone());
+        let request = Request {
+            domain: "Example.Test.".to_owned(),
+            selectors: selectors.iter().map(|s| (*s).to_owned()).collect(),
+            signatures: Vec::new(),
+            common,
+        };
+        let d = now(discover(&cache, &request));
+        (d, cache.stats())
+    }
+
+    fn codes(s: &Selector) -> Vec<&'static str> {
+        s.all_findings().iter().map(|f| f.code).collect()
+    }
+
+    #[test]
+    fn given_and_common_selectors_are_found_and_cnames_named() {
+        let (d, stats) = run(&["sel"], true);
+        assert_eq!(d.domain, "example.test");
+        assert_eq!(stats.sent, 1 + COMMON_SELECTORS.len() as u32);
+        let found: Vec<&str> = d
+            .selectors
+            .iter()
+            .filter(|s| matches!(s.state, State::Found(_)))
+            .map(|s| s.selector.as_str())
+            .collect();
+        assert_eq!(found, ["sel", "google", "selector1"]);
+        let m365 = d
+            .selectors
+            .iter()
+            .find(|s| s.selector == "selector1")
+            .unwrap();
+        assert_eq!(
+            m365.hosted_at.as_deref(),
+            Some("selector1-example-test._domainkey.tenant.provider.test")
+        );
+        assert_eq!(codes(m365), ["dkim.delegated"]);
+        assert_eq!(d.selectors.iter().filter(|s| s.is_interesting()).count(), 3);
+        assert!(d.findings.is_empty());
+    }
+
+    #[test]
+    fn a_missing_selector_names_the_mistake_that_happened() {
+        let (d, stats) = run(&["twice", "glued", "absent"], false);
+        assert_eq!(codes(&d.selectors[0]), ["dkim.misplaced"]);
+        let f = &d.selectors[0].findings[0];
+        assert!(
+            f.message
+                .contains("twice._domainkey.example.test.example.test"),
+            "{}",
+            f.message
+        );
+        assert!(f.message.contains("added the domain"), "{}", f.message);
+        assert_eq!(
+            f.fix.as_deref(),
+            Some(
+                format!("twice._domainkey.example.test. TXT \"v=DKIM1; k=ed25519; p={ED}\"")
+                    .as_str()
+            )
+        );
+        assert!(d.selectors[1].findings[0].message.contains("dot between"));
+        assert_eq!(codes(&d.selectors[2]), ["dkim.no-record"]);
+        // 3 selectors, then 5 probes each, of which _domainkey.<d> and the apex are the same
+        // names for all three and asked once.
+        assert_eq!(stats.sent, 3 + 3 * 3 + 2);
+    }
+
+    #[test]
+    fn several_records_and_other_text_are_findings() {
+        let (d, _) = run(&["two", "other"], false);
+        assert!(codes(&d.selectors[0]).contains(&"dkim.multiple-records"));
+        assert!(codes(&d.selectors[0]).contains(&"dkim.revoked"));
+        assert_eq!(codes(&d.selectors[1]), ["dkim.not-a-key"]);
+        let (none, _) = run(&[], true);
+        assert_eq!(none.findings.len(), 0, "google and selector1 exist");
+        let json = d.to_json();
+        assert!(json.contains("\"state\":\"not-a-key\""), "{json}");
     }
 }

@@ -25,7 +25,10 @@ pub enum Key {
     Missing,
     /// `p=` empty: the key was revoked (RFC 6376 §3.6.1).
     Revoked,
-    Rsa { bits: u32, exponent: Option<u64> },
+    Rsa {
+        bits: u32,
+        exponent: Option<u64>,
+    },
     Ed25519,
     /// The data is not a usable key; the words say why.
     Damaged(String),
@@ -104,7 +107,12 @@ pub fn lint_pasted(input: &str) -> KeyRecord {
     }
     let text = unwrapped.text.trim_matches([' ', '\t', '\r', '\n']);
     let mut record = lint_key(text);
-    if text.len() > 255 && !unwrapped.notes.iter().any(|n| matches!(n, Wrapping::SplitStrings(_))) {
+    if text.len() > 255
+        && !unwrapped
+            .notes
+            .iter()
+            .any(|n| matches!(n, Wrapping::SplitStrings(_)))
+    {
         let clean = canonical(&record);
         notes.push(
             Finding::new(
@@ -128,7 +136,17 @@ pub fn lint_pasted(input: &str) -> KeyRecord {
 /// Reads and lints record text as published (strings already joined).
 pub fn lint_key(text: &str) -> KeyRecord {
     let tags = TagList::parse(text);
-    let mut findings: Vec<Finding> = tags.errors.iter().map(tag_error).collect();
+    // A bad character inside p= is reported by the key decoder, with what it means.
+    let p_span = tags.get("p").map(|p| p.value_span.clone());
+    let mut findings: Vec<Finding> = tags
+        .errors
+        .iter()
+        .filter(|e| {
+            !matches!(e, TagError::Syntax { span, .. }
+                if p_span.as_ref().is_some_and(|p| p.start <= span.start && span.end <= p.end))
+        })
+        .map(tag_error)
+        .collect();
     let value = |name: &str| tags.get(name).map(|t| t.value.as_str());
 
     if let Some(v) = tags.get("v") {
@@ -175,7 +193,10 @@ pub fn lint_key(text: &str) -> KeyRecord {
 
     let hashes = value("h").map(colon_list);
     if let (Some(list), Some(tag)) = (&hashes, tags.get("h")) {
-        let known: Vec<&String> = list.iter().filter(|h| *h == "sha256" || *h == "sha1").collect();
+        let known: Vec<&String> = list
+            .iter()
+            .filter(|h| *h == "sha256" || *h == "sha1")
+            .collect();
         if list.iter().all(|h| h == "sha1") {
             findings.push(
                 Finding::new(
@@ -256,7 +277,10 @@ pub fn lint_key(text: &str) -> KeyRecord {
             findings.push(
                 Finding::new(
                     "dkim.unknown-tag",
-                    format!("{}= is not a key record tag; verifiers ignore it.", tag.name),
+                    format!(
+                        "{}= is not a key record tag; verifiers ignore it.",
+                        tag.name
+                    ),
                 )
                 .at(tag.span.clone()),
             );
@@ -291,7 +315,13 @@ pub fn lint_key(text: &str) -> KeyRecord {
             );
             Key::Revoked
         }
-        Some(p) => read_p(text, &p.value, p.value_span.clone(), &key_type, &mut findings),
+        Some(p) => read_p(
+            text,
+            &p.value,
+            p.value_span.clone(),
+            &key_type,
+            &mut findings,
+        ),
     };
 
     KeyRecord {
@@ -562,5 +592,184 @@ pub fn canonical(record: &KeyRecord) -> String {
             &p.value.replace([' ', '\t', '\r', '\n'], ""),
         ),
         None => record.text.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const RSA1024: &str = "MIGfMA0GCSqGSIb3DQEBAQUAA4GNADCBiQKBgQDkHlOQoBTzWRiGs5V6NpP3idY6Wk08a5qhdR6wy5bdOKb2jLQiY/J16JYi0Qvx/byYzCNb3W91y3FutACDfzwQ/BC/e/8uBsCR+yz1Lxj+PL6lHvqMKrM3rG4hstT5QjvHO9PzoxZyVYLzBfO2EeC3Ip3G+2kryOTIKT+l/K4w3QIDAQAB";
+    const ED: &str = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
+
+    fn codes(r: &KeyRecord) -> Vec<&'static str> {
+        r.findings.iter().map(|f| f.code).collect()
+    }
+
+    fn finding<'a>(r: &'a KeyRecord, code: &str) -> &'a Finding {
+        r.findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("{code} not in {:?}", codes(r)))
+    }
+
+    #[test]
+    fn a_good_key_has_no_errors() {
+        let r = lint_key(&format!("v=DKIM1; k=rsa; p={RSA1024}"));
+        assert_eq!(
+            r.key,
+            Key::Rsa {
+                bits: 1024,
+                exponent: Some(65537)
+            }
+        );
+        assert_eq!(codes(&r), ["dkim.rsa-weak"]);
+        let r = lint_key(&format!("v=DKIM1; k=ed25519; p={ED}"));
+        assert_eq!((r.key.clone(), codes(&r).len()), (Key::Ed25519, 0));
+    }
+
+    #[test]
+    fn a_damaged_paste_is_never_shown_as_fine() {
+        // Cut short.
+        let r = lint_key(&format!("v=DKIM1; p={}", &RSA1024[..120]));
+        assert!(!r.key.is_usable());
+        assert!(codes(&r).contains(&"dkim.key-damaged"));
+        // A character lost in the middle: the bytes no longer make a key.
+        let lost = format!("v=DKIM1; p={}{}", &RSA1024[..50], &RSA1024[51..]);
+        let r = lint_key(&lost);
+        assert!(!r.key.is_usable(), "{:?}", codes(&r));
+        assert!(codes(&r).contains(&"dkim.key-damaged"), "{:?}", codes(&r));
+        // Two lost: no whole bytes.
+        let lost = format!("v=DKIM1; p={}{}", &RSA1024[..50], &RSA1024[53..]);
+        assert!(codes(&lint_key(&lost)).contains(&"dkim.key-base64"));
+        // A quote and an ellipsis at their bytes.
+        let text = format!("v=DKIM1; p={}\"{}", &RSA1024[..40], &RSA1024[40..]);
+        let f = finding(&lint_key(&text), "dkim.key-base64").clone();
+        assert_eq!(f.span, Some(51..52));
+        assert!(f.message.contains("quotes"));
+        let text = format!("v=DKIM1; p={}…", &RSA1024[..40]);
+        assert!(
+            finding(&lint_key(&text), "dkim.key-base64")
+                .message
+                .contains("shortened")
+        );
+        // base64url characters.
+        let text = format!("v=DKIM1; p={}", RSA1024.replace('/', "_"));
+        assert!(
+            finding(&lint_key(&text), "dkim.key-base64")
+                .message
+                .contains("base64url")
+        );
+    }
+
+    #[test]
+    fn whitespace_in_the_key_is_legal_but_flagged_with_the_joined_record() {
+        let text = format!("v=DKIM1; p={}\n {}", &RSA1024[..100], &RSA1024[100..]);
+        let r = lint_key(&text);
+        assert!(r.key.is_usable());
+        let f = finding(&r, "dkim.key-whitespace");
+        assert_eq!(
+            f.fix.as_deref(),
+            Some(format!("v=DKIM1; p={RSA1024}").as_str())
+        );
+    }
+
+    #[test]
+    fn tags_are_checked() {
+        let r = lint_key(&format!(
+            "k=rsa; v=DKIM1; h=sha1; t=y:s; s=tlsrpt; x=1; p={RSA1024}"
+        ));
+        for code in [
+            "dkim.version-not-first",
+            "dkim.sha1-only",
+            "dkim.testing",
+            "dkim.strict-subdomains",
+            "dkim.service",
+            "dkim.unknown-tag",
+        ] {
+            assert!(codes(&r).contains(&code), "{code}");
+        }
+        assert_eq!(
+            finding(&r, "dkim.testing").fix.as_deref(),
+            Some(format!("k=rsa; v=DKIM1; h=sha1; s=tlsrpt; x=1; p={RSA1024}").as_str())
+        );
+        assert!(codes(&lint_key("v=DKIM1; k=rsa")).contains(&"dkim.no-key"));
+        assert_eq!(lint_key("v=DKIM1; p=").key, Key::Revoked);
+        assert!(codes(&lint_key("v=DKIM1; p=a; p=b")).contains(&"dkim.duplicate-tag"));
+        let unknown = lint_key(&format!("v=DKIM1; h=sha512; p={RSA1024}"));
+        assert_eq!(
+            finding(&unknown, "dkim.unknown-hash").severity,
+            crate::finding::Severity::Error
+        );
+    }
+
+    #[test]
+    fn key_types_are_matched_to_their_data() {
+        // Ed25519 without k=: the fix adds it.
+        let r = lint_key(&format!("v=DKIM1; p={ED}"));
+        assert_eq!(
+            finding(&r, "dkim.key-type-mismatch").fix.as_deref(),
+            Some(format!("v=DKIM1; k=ed25519; p={ED}").as_str())
+        );
+        // Ed25519 wrapped in SPKI: the fix is the bare key.
+        let raw = base64_decode(ED).unwrap();
+        let mut spki = vec![
+            0x30, 0x2a, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x03, 0x21, 0x00,
+        ];
+        spki.extend_from_slice(&raw);
+        let r = lint_key(&format!("v=DKIM1; k=ed25519; p={}", base64_encode(&spki)));
+        assert_eq!(
+            finding(&r, "dkim.ed25519-spki").fix.as_deref(),
+            Some(format!("v=DKIM1; k=ed25519; p={ED}").as_str())
+        );
+        // RSA data with k=ed25519.
+        let r = lint_key(&format!("v=DKIM1; k=ed25519; p={RSA1024}"));
+        assert!(codes(&r).contains(&"dkim.key-type-mismatch"));
+    }
+
+    #[test]
+    fn pasted_wrapping_comes_off_and_long_records_are_split() {
+        let long = format!("v=DKIM1; k=rsa; p={}", RSA1024.repeat(3));
+        let r = lint_pasted(&format!("sel._domainkey IN TXT \"{long}\""));
+        assert_eq!(r.text, long);
+        assert_eq!(
+            codes(&r)[..3],
+            ["dkim.zone-line", "dkim.quoted", "dkim.string-too-long"]
+        );
+        let fix = finding(&r, "dkim.string-too-long").fix.clone().unwrap();
+        let strings = crate::paste::quoted_strings(&fix).unwrap();
+        assert!(strings.iter().all(|s| s.len() <= 255));
+        assert_eq!(strings.concat(), long);
+        let r = lint_pasted(&format!(
+            "\"v=DKIM1; p={}\" \"{}\"",
+            &RSA1024[..100],
+            &RSA1024[100..]
+        ));
+        assert!(r.key.is_usable());
+        assert_eq!(codes(&r)[0], "dkim.split-strings");
+        assert!(codes(&lint_pasted(&format!("“v=DKIM1; p={ED}”"))).contains(&"dkim.smart-quotes"));
+    }
+
+    #[test]
+    fn any_text_is_read_without_panicking() {
+        for text in [
+            "",
+            "p",
+            "p=",
+            "p==",
+            "p=A",
+            "p=AA==AA",
+            "v=DKIM1; p=MA==",
+            "p=MAA=",
+            "k=ed25519; p=",
+            "p=é",
+        ] {
+            let r = lint_pasted(text);
+            for f in &r.findings {
+                if let Some(s) = &f.span {
+                    assert!(s.end <= r.text.len(), "{text:?}: {f:?}");
+                }
+            }
+        }
     }
 }

@@ -8,7 +8,10 @@ use super::{Name, Outcome, RData, RecordType, Resolver};
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum TxtLookup {
     /// TXT records, each as its joined text, and the CNAME targets followed to reach them.
-    Found { texts: Vec<String>, chain: Vec<String> },
+    Found {
+        texts: Vec<String>,
+        chain: Vec<String>,
+    },
     /// No TXT record: the name has none (`nxdomain` false) or does not exist.
     Missing { nxdomain: bool, chain: Vec<String> },
     /// No answer: the resolver failed, or the name is not a valid DNS name; the words say which.
@@ -58,7 +61,9 @@ pub async fn lookup_txt<R: Resolver>(resolver: &R, name: &str) -> TxtLookup {
             texts: records
                 .iter()
                 .filter_map(|r| match &r.data {
-                    RData::Txt(strings) => Some(String::from_utf8_lossy(&strings.concat()).into_owned()),
+                    RData::Txt(strings) => {
+                        Some(String::from_utf8_lossy(&strings.concat()).into_owned())
+                    }
                     _ => None,
                 })
                 .collect(),

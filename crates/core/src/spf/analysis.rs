@@ -885,24 +885,10 @@ fn address_counts(networks: &[&Network]) -> (u64, u128) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::dns::cache::{Cache, Lifetime};
-    use crate::dns::doh::Clock;
-    use crate::dns::resolver::ZoneResolver;
-    use crate::join::now;
-
-    struct NoClock;
-    impl Clock for NoClock {
-        fn now_ms(&self) -> f64 {
-            0.0
-        }
-    }
+    use crate::join::{now, zone_cache};
 
     fn run(zone: &str, domain: &str) -> (Analysis, crate::dns::cache::Stats) {
-        let cache = Cache::new(
-            ZoneResolver::from_zone_text(zone, "zone").unwrap(),
-            NoClock,
-            Lifetime::Session,
-        );
+        let cache = zone_cache(zone);
         let analysis = now(analyse(&cache, domain));
         (analysis, cache.stats())
     }
@@ -992,11 +978,7 @@ long.test.     TXT "v=spf1 ip4:198.51.100.1 ip4:198.51.100.2 ip4:198.51.100.3 ip
 
     #[test]
     fn progress_is_told_level_by_level() {
-        let cache = Cache::new(
-            ZoneResolver::from_zone_text(ZONE, "zone").unwrap(),
-            NoClock,
-            Lifetime::Session,
-        );
+        let cache = zone_cache(ZONE);
         let mut seen = Vec::new();
         now(analyse_with_progress(&cache, "example.test", |p| {
             seen.push((p.nodes.len(), p.fetching.len()));
