@@ -95,7 +95,7 @@ pub fn base64_decode(text: &str) -> Result<Vec<u8>, Base64Error> {
         }
     }
     let pads = padding_at.map_or(0, |p| text.len() - p);
-    if data % 4 == 1 || pads > 2 || (pads > 0 && (data + pads) % 4 != 0) {
+    if data % 4 == 1 || pads > 2 || (pads > 0 && !(data + pads).is_multiple_of(4)) {
         return Err(Base64Error::Length { len: data });
     }
     Ok(out)
@@ -104,7 +104,7 @@ pub fn base64_decode(text: &str) -> Result<Vec<u8>, Base64Error> {
 /// Encodes bytes as standard base64 with padding (RFC 4648 §4).
 pub fn base64_encode(bytes: &[u8]) -> String {
     let mut out = base64url_encode(bytes).replace('-', "+").replace('_', "/");
-    while out.len() % 4 != 0 {
+    while !out.len().is_multiple_of(4) {
         out.push('=');
     }
     out

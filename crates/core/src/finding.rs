@@ -461,6 +461,99 @@ catalog! {
     "dkim.no-common-selector" => Warning, "RFC 6376 §3.6.2.1",
         "No key was found at any common selector. Selectors cannot be listed, so this does not prove there is none: enter your selector or paste a DKIM-Signature header.",
         "example.com with keys only at a custom selector.";
+    "dmarc.syntax" => Error, "RFC 7489 §6.4",
+        "The record is not a list of tag=value pairs at the place shown; receivers discard what they cannot read.",
+        "v=DMARC1; p reject";
+    "dmarc.duplicate-tag" => Error, "RFC 6376 §3.2",
+        "A tag appears twice. DMARC uses DKIM's tag-list rules (RFC 7489 §6.4), under which a repeated tag makes the list invalid.",
+        "v=DMARC1; p=none; p=reject";
+    "dmarc.empty-tag" => Warning, "RFC 7489 §6.4",
+        "Two ';' with nothing between them. The grammar does not allow it; most receivers skip it, strict ones reject the record.",
+        "v=DMARC1;; p=reject";
+    "dmarc.version" => Error, "RFC 9989 §4.7",
+        "The record does not start with exactly v=DMARC1 (first, upper-case), so receivers discard it as if it were not there.",
+        "p=reject; v=DMARC1";
+    "dmarc.invalid-value" => Error, "RFC 9989 §4.8",
+        "A tag has a value its grammar does not allow; receivers use the tag's default instead (for p=, RFC 7489 receivers ignore the whole record).",
+        "v=DMARC1; p=rejected";
+    "dmarc.pct" => Warning, "RFC 7489 §6.3",
+        "pct under 100 applies the policy to only part of failing mail under RFC 7489. RFC 9989 removed pct: its receivers apply the policy to all failing mail (pct=0 reads as t=y).",
+        "v=DMARC1; p=reject; pct=20";
+    "dmarc.removed-tag" => Info, "RFC 9989 §4.7",
+        "pct, rf and ri were removed by RFC 9989; receivers that follow it ignore them, RFC 7489 receivers still read them.",
+        "v=DMARC1; p=reject; ri=86400";
+    "dmarc.testing" => Warning, "RFC 9989 §4.7",
+        "t=y asks receivers not to apply the policy yet (test mode). Remove it to enforce.",
+        "v=DMARC1; p=reject; t=y";
+    "dmarc.unknown-tag" => Warning, "RFC 9989 §4.7",
+        "A tag DMARC does not define; receivers ignore it. Usually a typo of a real tag, which then has no effect.",
+        "v=DMARC1; policy=reject";
+    "dmarc.no-policy" => Error, "RFC 9989 §4.10.1",
+        "There is no p= tag. RFC 7489 makes the record invalid; RFC 9989 reads it as p=none when rua= holds a valid address, and otherwise applies no DMARC.",
+        "v=DMARC1; rua=mailto:dmarc@example.com";
+    "dmarc.monitoring" => Warning, "RFC 9989 §4.7",
+        "p=none is monitoring only: receivers report but do nothing with mail that fails DMARC, so spoofing still reaches inboxes. Move to quarantine, then reject.",
+        "v=DMARC1; p=none; rua=mailto:dmarc@example.com";
+    "dmarc.policy-not-second" => Info, "RFC 7489 §6.4",
+        "RFC 7489's grammar puts p= right after v=DMARC1. RFC 9989 allows any order, but some older receivers still expect p second.",
+        "v=DMARC1; rua=mailto:dmarc@example.com; p=reject";
+    "dmarc.sp-weaker" => Warning, "RFC 9989 §4.7",
+        "sp= (subdomains) is weaker than p=: forgers can use any subdomain, which need not exist, to get the weaker treatment.",
+        "v=DMARC1; p=reject; sp=none";
+    "dmarc.np-weaker" => Warning, "RFC 9989 §4.7",
+        "np= (subdomains that do not exist) is weaker than the policy for existing ones, though only forgers send from names that do not exist.",
+        "v=DMARC1; p=reject; np=none";
+    "dmarc.no-rua" => Warning, "RFC 9989 §4.7",
+        "No rua=: no receiver sends aggregate reports, so you cannot see who sends as your domain or whether your own mail passes.",
+        "v=DMARC1; p=quarantine";
+    "dmarc.fo-without-ruf" => Info, "RFC 9989 §4.7",
+        "fo= chooses when failure reports are sent, but there is no ruf= to send them to.",
+        "v=DMARC1; p=reject; fo=1";
+    "dmarc.psd" => Warning, "RFC 9989 §4.7",
+        "psd=y declares the domain a public suffix: receivers then treat each subdomain as its own organization. Only public suffix operators (registries) publish it.",
+        "v=DMARC1; p=reject; psd=y at _dmarc.example.com";
+    "dmarc.report-uri" => Error, "RFC 9989 §4.6",
+        "A report address is not a valid URI: no mailto:, no @, a bad domain, an empty entry, or a malformed size limit. Receivers skip it.",
+        "v=DMARC1; p=none; rua=dmarc@example.com";
+    "dmarc.size-limit" => Info, "RFC 7489 §6.2",
+        "A report address carries a size limit (!10m). RFC 7489 defines it; RFC 9989 removed it and its receivers ignore it.",
+        "rua=mailto:dmarc@example.com!10m";
+    "dmarc.zone-line" => Info, "RFC 1035 §5.1",
+        "A whole zone-file line was pasted; the record value is the quoted text after TXT.",
+        "_dmarc IN TXT \"v=DMARC1; p=none\"";
+    "dmarc.smart-quotes" => Error, "RFC 9989 §4.7",
+        "The value is wrapped in typographic quotes (“ ”); published with them, it does not start with v=DMARC1 and receivers skip it.",
+        "“v=DMARC1; p=reject”";
+    "dmarc.split-strings" => Info, "RFC 9989 §4.5",
+        "The value was pasted as several quoted strings; receivers join them with nothing in between, and so does mxray.",
+        "\"v=DMARC1; p=reject; \" \"rua=mailto:dmarc@example.com\"";
+    "dmarc.quoted" => Info, "RFC 1035 §5.1",
+        "The value was pasted with its quotes. Most DNS providers' forms want it without.",
+        "\"v=DMARC1; p=reject\"";
+    "dmarc.lookup-failed" => Warning, "RFC 9989 §4.10.1",
+        "The DMARC record could not be looked up (timeout, SERVFAIL). What receivers do then is up to them: some deliver, some defer.",
+        "The domain's DNS servers do not answer.";
+    "dmarc.multiple-records" => Error, "RFC 9989 §4.10",
+        "More than one DMARC record at the same name: receivers discard them all, as if there were none.",
+        "Two TXT records starting v=DMARC1 at _dmarc.example.com.";
+    "dmarc.not-recognised" => Error, "RFC 9989 §4.10",
+        "A TXT record at _dmarc mentions DMARC1 but does not start with exactly v=DMARC1 (quotes inside the value, a leading space, lower case), so receivers skip it. The fix is the record to publish.",
+        "_dmarc.example.com TXT \"\\\"v=DMARC1; p=reject\\\"\"";
+    "dmarc.report-lookup-failed" => Warning, "RFC 7489 §7.1",
+        "Whether a report destination accepts the domain's reports could not be checked (a lookup failed).",
+        "The report service's DNS servers do not answer.";
+    "dmarc.report-unauthorized" => Error, "RFC 7489 §7.1",
+        "Reports go to a domain of another organization that publishes no authorization record (<domain>._report._dmarc.<destination>, or its * wildcard), so receivers do not send them there. The fix is the record the destination must publish.",
+        "rua=mailto:reports@vendor.example without example.com._report._dmarc.vendor.example";
+    "dmarc.misplaced" => Error, "RFC 9989 §4.10",
+        "A DMARC record is published at a wrong name (dmarc.<domain> without the underscore, or _dmarc.<domain>.<domain> from a DNS form that adds the domain), where receivers never look. The fix is the record at _dmarc.<domain>.",
+        "dmarc.example.com TXT \"v=DMARC1; p=reject\"";
+    "dmarc.no-record" => Error, "RFC 9989 §4.10.1",
+        "No DMARC policy applies: nothing at _dmarc.<domain> or on the way up the tree. Receivers apply no DMARC, anyone can send as the domain, and no reports are sent. Start with p=none and a rua= address.",
+        "example.com with no _dmarc record.";
+    "dmarc.inherited" => Info, "RFC 9989 §4.10.1",
+        "The domain has no DMARC record of its own; the policy of its organizational domain (or public suffix) applies, through sp= (or p=).",
+        "mail.example.com, covered by _dmarc.example.com.";
 }
 
 /// Looks a code up in the catalog.

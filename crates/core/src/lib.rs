@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod dkim;
+pub mod dmarc;
 pub mod dns;
 pub mod encoding;
 pub mod finding;
