@@ -16,6 +16,8 @@ macro_rules! outln {
     }};
 }
 
+mod dkim;
+mod dmarc;
 mod lookup;
 mod net;
 mod source;
@@ -103,15 +105,14 @@ enum Command {
         #[command(flatten)]
         source: Source,
     },
-    /// Lint a pasted record without DNS
+    /// Lint a pasted record without DNS (a pasted DKIM-Signature header looks its key up)
     Lint {
         /// The kind of record: spf, dkim or dmarc
         kind: String,
         /// The record text
         record: String,
-        /// Print JSON instead of text
-        #[arg(long)]
-        json: bool,
+        #[command(flatten)]
+        source: Source,
     },
 }
 
@@ -144,7 +145,7 @@ impl Command {
             Self::Spf { .. } => ("spf", 4),
             Self::Dkim { .. } => ("dkim", 5),
             Self::Dmarc { .. } => ("dmarc", 5),
-            Self::Lint { .. } => ("lint dkim|dmarc", 5),
+            Self::Lint { .. } => ("lint", 5),
         }
     }
 }
@@ -204,9 +205,31 @@ fn main() -> ExitCode {
              --sender … example.com)"
                 .into(),
         )),
-        Command::Lint { kind, record, json } if kind.eq_ignore_ascii_case("spf") => {
-            Ok(spf::lint(record, *json, &mut out))
+        Command::Dkim {
+            domain,
+            selectors,
+            source,
+        } => source::backend(&source.resolver, source.zone.as_deref())
+            .and_then(|backend| dkim::check(&backend, domain, selectors, source.json, &mut out)),
+        Command::Dmarc { domain, source } => {
+            source::backend(&source.resolver, source.zone.as_deref())
+                .and_then(|backend| dmarc::check(&backend, domain, source.json, &mut out))
         }
+        Command::Lint {
+            kind,
+            record,
+            source,
+        } => match kind.to_ascii_lowercase().as_str() {
+            "spf" => Ok(spf::lint(record, source.json, &mut out)),
+            "dmarc" => Ok(dmarc::lint(record, source.json, &mut out)),
+            "dkim" => {
+                let backend = source::backend(&source.resolver, source.zone.as_deref()).ok();
+                dkim::lint(record, backend.as_ref(), source.json, &mut out)
+            }
+            other => Err(source::Failure::Input(format!(
+                "no linter for {other:?}: use spf, dkim or dmarc"
+            ))),
+        },
         other => {
             let (name, issue) = other.arrives_with();
             eprintln!("mxray {name}: not available in this build yet (planned in issue {issue}).");

@@ -15,12 +15,12 @@ use serde_json::{Value, json};
 use crate::net::block_on;
 use crate::source::{Backend, Failure};
 
-fn finding_json(f: &Finding) -> Value {
+pub(crate) fn finding_json(f: &Finding) -> Value {
     serde_json::from_str(&f.to_json()).unwrap_or(Value::Null)
 }
 
 /// A finding for people: severity, code and RFC, the message, the text underlined, the fix.
-fn print_finding(f: &Finding, text: Option<&str>, indent: &str, out: &mut String) {
+pub(crate) fn print_finding(f: &Finding, text: Option<&str>, indent: &str, out: &mut String) {
     outln!(
         out,
         "{indent}{:<7} {}  ({})",
@@ -47,7 +47,7 @@ fn print_finding(f: &Finding, text: Option<&str>, indent: &str, out: &mut String
     }
 }
 
-fn worst(findings: &[Finding]) -> Option<Severity> {
+pub(crate) fn worst(findings: &[Finding]) -> Option<Severity> {
     findings.iter().map(|f| f.severity).max()
 }
 

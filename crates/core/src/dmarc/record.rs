@@ -299,7 +299,7 @@ pub fn lint_record(text: &str) -> DmarcRecord {
                 _ => findings.push(invalid(tag, "y, n or u")),
             },
             "rua" | "ruf" => {
-                let uris = report_uris(tag, &mut findings);
+                let uris = report_uris(tag, text, &mut findings);
                 if tag.name == "rua" {
                     record.rua = uris;
                 } else {
@@ -504,7 +504,7 @@ fn distance(a: &str, b: &str) -> usize {
 }
 
 /// The URIs of `rua=`/`ruf=`, each checked.
-fn report_uris(tag: &Tag, findings: &mut Vec<Finding>) -> Vec<ReportUri> {
+fn report_uris(tag: &Tag, record: &str, findings: &mut Vec<Finding>) -> Vec<ReportUri> {
     let mut uris = Vec::new();
     let mut offset = tag.value_span.start;
     for part in tag.value.split(',') {
@@ -573,7 +573,11 @@ fn report_uris(tag: &Tag, findings: &mut Vec<Finding>) -> Vec<ReportUri> {
                     ),
                 )
                 .at(span.clone())
-                .fix(format!("mailto:{text}")),
+                .fix(format!(
+                    "{}mailto:{text}{}",
+                    &record[..span.start],
+                    &record[span.end..]
+                )),
             ),
             _ => findings.push(
                 Finding::new(
@@ -823,7 +827,11 @@ mod tests {
             .filter(|f| f.code == "dmarc.report-uri")
             .collect();
         assert_eq!(uri.len(), 5, "{:?}", codes(&r));
-        assert_eq!(uri[0].fix.as_deref(), Some("mailto:dmarc@example.com"));
+        assert!(
+            uri[0].fix.as_deref().unwrap().starts_with(
+                "v=DMARC1; p=none; rua=mailto:dmarc@example.com, mailto:a@b.test!10m,"
+            )
+        );
         assert_eq!(&r.text[uri[0].span.clone().unwrap()], "dmarc@example.com");
         assert_eq!(
             uri[2].severity,

@@ -1,0 +1,156 @@
+//! `mxray dkim DOMAIN --selector S…` (keys found, where they are hosted, findings; common
+//! selectors probed when none is given) and `mxray lint dkim TEXT` (a pasted key record, or a
+//! pasted DKIM-Signature header, whose key is then looked up).
+
+use mxray_core::dkim::discover::{Discovery, Request, State, discover};
+use mxray_core::dkim::key::{KeyRecord, lint_pasted};
+use mxray_core::dkim::signature::signatures;
+use mxray_core::finding::{Finding, Severity};
+use serde_json::json;
+
+use crate::net::block_on;
+use crate::source::{Backend, Failure};
+use crate::spf::{finding_json, print_finding, worst};
+
+/// `mxray dkim DOMAIN`: exit 1 when an error was found.
+pub fn check(
+    backend: &Backend,
+    domain: &str,
+    selectors: &[String],
+    as_json: bool,
+    out: &mut String,
+) -> Result<u8, Failure> {
+    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
+    if domain.is_empty() {
+        return Err(Failure::Input("name a domain".into()));
+    }
+    let request = Request {
+        domain,
+        selectors: selectors.to_vec(),
+        signatures: Vec::new(),
+        common: selectors.is_empty(),
+    };
+    let discovery = block_on(discover(backend, &request));
+    print_discovery(&discovery, as_json, out);
+    Ok(u8::from(has_error(&discovery)))
+}
+
+fn has_error(d: &Discovery) -> bool {
+    d.findings.iter().any(|f| f.severity == Severity::Error)
+        || d.selectors.iter().any(|s| {
+            s.all_findings()
+                .iter()
+                .any(|f| f.severity == Severity::Error)
+        })
+}
+
+fn print_discovery(d: &Discovery, as_json: bool, out: &mut String) {
+    if as_json {
+        let value: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap_or_default();
+        outln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return;
+    }
+    if d.common_probed > 0 {
+        outln!(
+            out,
+            "{}: {} common selectors asked",
+            d.domain,
+            d.common_probed
+        );
+    }
+    for s in d.selectors.iter().filter(|s| s.is_interesting()) {
+        let state = match &s.state {
+            State::Found(keys) => keys
+                .iter()
+                .map(|k| k.key.words())
+                .collect::<Vec<_>>()
+                .join("; "),
+            State::NotKey(_) => "TXT records, but no DKIM key".to_owned(),
+            State::Missing { .. } => "no key".to_owned(),
+            State::Failed(why) => format!("lookup failed: {why}"),
+        };
+        outln!(out, "{}  {state}", s.name);
+        if let Some(host) = &s.hosted_at {
+            outln!(out, "  hosted at {host} (CNAME)");
+        }
+        if let State::Found(keys) = &s.state {
+            for k in keys {
+                outln!(out, "  {}", k.text);
+                for f in &k.findings {
+                    print_finding(f, Some(&k.text), "  ", out);
+                }
+            }
+        }
+        for f in &s.findings {
+            print_finding(f, None, "  ", out);
+        }
+    }
+    for f in &d.findings {
+        print_finding(f, None, "", out);
+    }
+}
+
+/// `mxray lint dkim TEXT`: a key record, or a DKIM-Signature header (then its key is looked up,
+/// which needs DNS).
+pub fn lint(
+    text: &str,
+    backend: Option<&Backend>,
+    as_json: bool,
+    out: &mut String,
+) -> Result<u8, Failure> {
+    let sigs = signatures(text);
+    if !sigs.is_empty() && !text.contains("p=") {
+        let Some(backend) = backend else {
+            return Err(Failure::Input(
+                "a DKIM-Signature needs DNS to find its key".into(),
+            ));
+        };
+        let mut status = 0;
+        for sig in &sigs {
+            let request = Request {
+                domain: sig.domain.clone(),
+                selectors: Vec::new(),
+                signatures: vec![sig.clone()],
+                common: false,
+            };
+            let d = block_on(discover(backend, &request));
+            print_discovery(&d, as_json, out);
+            status = status.max(u8::from(has_error(&d)));
+        }
+        return Ok(status);
+    }
+    let record = lint_pasted(text);
+    print_record(&record, as_json, out);
+    Ok(u8::from(
+        worst(&record.findings) == Some(Severity::Error) || !record.key.is_usable(),
+    ))
+}
+
+fn print_record(record: &KeyRecord, as_json: bool, out: &mut String) {
+    if as_json {
+        let value = json!({
+            "record": record.text,
+            "key": record.key.words(),
+            "usable": record.key.is_usable(),
+            "findings": record.findings.iter().map(finding_json).collect::<Vec<_>>(),
+        });
+        outln!(
+            out,
+            "{}",
+            serde_json::to_string_pretty(&value).unwrap_or_default()
+        );
+        return;
+    }
+    outln!(out, "key: {}", record.key.words());
+    if record.findings.is_empty() {
+        outln!(out, "No problems found in: {}", record.text);
+    }
+    let shown: Vec<&Finding> = record.findings.iter().collect();
+    for f in shown {
+        print_finding(f, Some(&record.text), "", out);
+    }
+}
