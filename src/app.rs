@@ -22,6 +22,8 @@ pub fn App() -> impl IntoView {
                 Page::Home => pages::home::HomePage().into_any(),
                 Page::Lookup => pages::lookup::LookupPage().into_any(),
                 Page::Spf => pages::spf::SpfPage().into_any(),
+                Page::Dkim => pages::dkim::DkimPage().into_any(),
+                Page::Dmarc => pages::dmarc::DmarcPage().into_any(),
                 Page::NotFound => pages::coming::NotFoundPage().into_any(),
                 page => view! { <pages::coming::ComingPage page=page/> }.into_any(),
             }}

@@ -4,6 +4,7 @@
 //! core's values as text (never as HTML), and moves bytes to and from the chosen resolver.
 
 pub mod app;
+pub mod components;
 pub mod doh;
 pub mod pages;
 pub mod resolver;

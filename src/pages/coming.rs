@@ -12,12 +12,6 @@ fn plan(page: Page) -> &'static str {
         Page::Spf => {
             "The SPF policy with every problem underlined, its include tree with the lookups each branch costs, and a sender test."
         }
-        Page::Dkim => {
-            "Every DKIM key of a domain: found by selector, decoded, sized, and checked for damage from copying."
-        }
-        Page::Dmarc => {
-            "The effective DMARC policy, where it was found, each tag in plain words, and whether report destinations accept reports."
-        }
         Page::Build => {
             "Record builders: merge a vendor's include into your SPF, a DMARC wizard, and a zone-snippet linter."
         }

@@ -5,98 +5,16 @@
 
 use leptos::prelude::*;
 use mxray_core::dns::input::normalise;
-use mxray_core::finding::{Finding, Severity, segments};
+use mxray_core::finding::Severity;
 use mxray_core::join::join;
 use mxray_core::spf::analysis::{self, Analysis, LOOKUP_LIMIT, Node, Status, VOID_LIMIT, Via};
 use mxray_core::spf::lint::lint_pasted;
 use mxray_core::spf::{Evaluation, check_helo, check_mail_from};
 
+use crate::components::findings::{FindingList, MarkedRecord};
 use crate::doh::BrowserIdna;
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
-
-fn severity_class(severity: Option<Severity>) -> &'static str {
-    match severity {
-        Some(Severity::Error) => "mark mark--error",
-        Some(Severity::Warning) => "mark mark--warning",
-        Some(Severity::Info) => "mark mark--info",
-        None => "",
-    }
-}
-
-/// Record text with each finding's span underlined (as text, never HTML).
-#[component]
-fn MarkedRecord(text: String, findings: Vec<Finding>) -> impl IntoView {
-    let parts = segments(&text, &findings);
-    view! {
-        <code class="spf-record">
-            {parts
-                .into_iter()
-                .map(|part| match part.severity {
-                    None => view! { <span>{part.text}</span> }.into_any(),
-                    Some(severity) => view! {
-                        <mark class=severity_class(Some(severity)) title=part.codes.join(", ")>
-                            {part.text}
-                        </mark>
-                    }
-                    .into_any(),
-                })
-                .collect_view()}
-        </code>
-    }
-}
-
-/// Findings, worst first, each with its code, RFC, message and fix.
-#[component]
-fn FindingList(findings: Vec<Finding>) -> impl IntoView {
-    let mut findings = findings;
-    findings.sort_by_key(|f| core::cmp::Reverse(f.severity));
-    (!findings.is_empty()).then(|| {
-        view! {
-            <ul class="findings">
-                {findings
-                    .into_iter()
-                    .map(|f| {
-                        let class = format!("finding finding--{}", f.severity.as_str());
-                        view! {
-                            <li class=class data-code=f.code>
-                                <p class="finding__head">
-                                    <span class="finding__severity">{f.severity.as_str()}</span>
-                                    " "
-                                    <code class="finding__code">{f.code}</code>
-                                    " · "
-                                    <span class="finding__rfc">{f.rfc}</span>
-                                </p>
-                                <p class="finding__message">{f.message.clone()}</p>
-                                {f.fix.clone().map(|fix| view! { <Fix fix=fix/> })}
-                            </li>
-                        }
-                    })
-                    .collect_view()}
-            </ul>
-        }
-    })
-}
-
-/// A fix, with a button that copies it for the DNS provider's form.
-#[component]
-fn Fix(fix: String) -> impl IntoView {
-    let copied = RwSignal::new(false);
-    let text = fix.clone();
-    let copy = move |_| {
-        let clipboard = window().navigator().clipboard();
-        let _ = clipboard.write_text(&text);
-        copied.set(true);
-    };
-    view! {
-        <p class="finding__fix">
-            "Fix: " <code>{fix}</code> " "
-            <button class="button button--small button--secondary" type="button" on:click=copy>
-                {move || if copied.get() { "Copied" } else { "Copy" }}
-            </button>
-        </p>
-    }
-}
 
 fn node_view(nodes: &[Node], i: usize) -> AnyView {
     let node = &nodes[i];

@@ -1,0 +1,3 @@
+//! Components more than one page uses.
+
+pub mod findings;
