@@ -44,6 +44,14 @@ pub fn client(endpoints: &[String]) -> Rc<Client> {
     })
 }
 
+/// One check's view of the shared client: every answer kept until the check ends, so no
+/// (name, type) is asked twice in it even when the answer may not be cached for longer (a
+/// negative answer without an SOA, a TTL of 0); answers still come from and go to the shared
+/// client's TTL cache.
+pub fn session(client: &Client) -> Cache<&Client, BrowserFetch> {
+    Cache::new(client, BrowserFetch, Lifetime::Session)
+}
+
 /// `fetch` and `performance.now()`.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct BrowserFetch;

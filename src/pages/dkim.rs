@@ -204,7 +204,7 @@ pub fn DkimPage() -> impl IntoView {
                 signatures: Vec::new(),
                 common: true,
             };
-            Some(Ok(discover(&*client, &request).await))
+            Some(Ok(discover(&crate::doh::session(&client), &request).await))
         }
     });
 

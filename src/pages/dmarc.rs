@@ -192,7 +192,11 @@ pub fn DmarcPage() -> impl IntoView {
                 Ok(t) => t,
                 Err(e) => return Some(Err(e.to_string())),
             };
-            Some(Ok(discover(&*client, &target.name.to_string()).await))
+            Some(Ok(discover(
+                &crate::doh::session(&client),
+                &target.name.to_string(),
+            )
+            .await))
         }
     });
     let pasted = Memo::new(move |_| {

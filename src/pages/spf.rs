@@ -12,7 +12,7 @@ use mxray_core::spf::lint::lint_pasted;
 use mxray_core::spf::{Evaluation, check_helo, check_mail_from};
 
 use crate::components::findings::{FindingList, MarkedRecord};
-use crate::doh::BrowserIdna;
+use crate::doh::{BrowserIdna, session};
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
 
@@ -246,7 +246,7 @@ pub fn SpfPage() -> impl IntoView {
                 Err(e) => return Some(Err(e.to_string())),
             };
             let name = target.name.to_string();
-            let result = analysis::analyse_with_progress(&*client, &name, |p| {
+            let result = analysis::analyse_with_progress(&session(&client), &name, |p| {
                 progress.set(Some((p.nodes.to_vec(), p.fetching.to_vec())));
             })
             .await;

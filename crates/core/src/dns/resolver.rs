@@ -48,6 +48,22 @@ pub trait Resolver {
     }
 }
 
+/// A borrowed resolver is a resolver: a one-check [`Cache`](super::cache::Cache) with
+/// `Lifetime::Session` can sit over a longer-lived shared one.
+impl<R: Resolver + ?Sized> Resolver for &R {
+    fn label(&self) -> String {
+        (**self).label()
+    }
+
+    async fn query(&self, name: &Name, rtype: RecordType) -> Result<Message, TransportError> {
+        (**self).query(name, rtype).await
+    }
+
+    async fn ask(&self, name: &Name, rtype: RecordType) -> Result<Answered, Unanswered> {
+        (**self).ask(name, rtype).await
+    }
+}
+
 /// An answer with where it came from.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Answered {
