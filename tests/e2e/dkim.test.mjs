@@ -45,6 +45,19 @@ const CASES = [
   ['spaces', 'dkim.key-whitespace'],
   ['edrsa', 'dkim.key-type-mismatch'],
   ['absent', 'dkim.no-record'],
+  ['syntax', 'dkim.syntax'],
+  ['duptag', 'dkim.duplicate-tag'],
+  ['emptytag', 'dkim.empty-tag'],
+  ['version', 'dkim.version'],
+  ['vfirst', 'dkim.version-not-first'],
+  ['unknownk', 'dkim.unknown-key-type'],
+  ['unknownh', 'dkim.unknown-hash'],
+  ['service', 'dkim.service'],
+  ['strict', 'dkim.strict-subdomains'],
+  ['unknowntag', 'dkim.unknown-tag'],
+  ['spki', 'dkim.ed25519-spki'],
+  ['bare', 'dkim.rsa-bare-key'],
+  ['base64', 'dkim.key-base64'],
 ];
 
 for (const [selector, code] of CASES) {
@@ -57,6 +70,39 @@ for (const [selector, code] of CASES) {
     await finish(t, assert);
   });
 }
+
+test('a hosted key, a failed lookup, and a domain with no key at any common selector', async () => {
+  let t = await open(dkimUrl({ domain: 'good.dkim.test' }));
+  await t.page.waitForSelector('.summary');
+  assert.equal(await t.page.locator('.selector[data-selector="selector1"] .finding[data-code="dkim.delegated"]').count(), 1);
+  await finish(t, assert);
+  t = await open(dkimUrl({ domain: 'servfail.faults.test', selectors: 'x' }));
+  await t.page.waitForSelector('.summary');
+  assert.equal(await t.page.locator('.selector[data-selector="x"] .finding[data-code="dkim.lookup-failed"]').count(), 1);
+  await finish(t, assert);
+  t = await open(dkimUrl({ domain: 'nothing.dkim.test' }));
+  await t.page.waitForSelector('.summary');
+  assert.match(await text(t.page, '.summary__title'), /no usable DKIM key/);
+  assert.equal(await t.page.locator('.finding[data-code="dkim.no-common-selector"]').count(), 1);
+  await finish(t, assert);
+});
+
+test('paste damage is named for each kind of wrapping', async () => {
+  const t = await open(`${SUB}dkim`);
+  const { page } = t;
+  const long = `v=DKIM1; k=rsa; p=${'A'.repeat(300)}`;
+  for (const [pasted, code] of [
+    [`sel._domainkey IN TXT "v=DKIM1; k=ed25519; p=${ED}"`, 'dkim.zone-line'],
+    [`"v=DKIM1; k=ed25519; p=${ED}"`, 'dkim.quoted'],
+    [`“v=DKIM1; k=ed25519; p=${ED}”`, 'dkim.smart-quotes'],
+    [`"v=DKIM1; k=ed25519; " "p=${ED}"`, 'dkim.split-strings'],
+    [long, 'dkim.string-too-long'],
+  ]) {
+    await page.locator('#dkim-record').fill(pasted);
+    await page.locator(`.pasted .finding[data-code="${code}"]`).waitFor();
+  }
+  await finish(t, assert);
+});
 
 test('a damaged key is never shown as fine', async () => {
   const t = await open(dkimUrl({ domain: 'bad.dkim.test', selectors: 'damaged' }));

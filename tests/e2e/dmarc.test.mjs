@@ -52,6 +52,15 @@ const CASES = [
   ['nounderscore', 'dmarc.misplaced'],
   ['twice', 'dmarc.misplaced'],
   ['sub.none', 'dmarc.inherited'],
+  ['syntax', 'dmarc.syntax'],
+  ['duptag', 'dmarc.duplicate-tag'],
+  ['emptytag', 'dmarc.empty-tag'],
+  ['pnotsecond', 'dmarc.policy-not-second'],
+  ['npweaker', 'dmarc.np-weaker'],
+  ['fo', 'dmarc.fo-without-ruf'],
+  ['psdflag', 'dmarc.psd'],
+  ['size', 'dmarc.size-limit'],
+  ['reportfail', 'dmarc.report-lookup-failed'],
 ];
 
 for (const [label, code] of CASES) {
@@ -63,6 +72,31 @@ for (const [label, code] of CASES) {
     await finish(t, assert);
   });
 }
+
+test('a failed lookup is a finding, not a missing record', async () => {
+  const t = await open(dmarcUrl({ domain: 'servfail.faults.test' }));
+  const { page } = t;
+  await page.waitForSelector('.summary');
+  assert.equal(await page.locator('.finding[data-code="dmarc.lookup-failed"]').count(), 1);
+  assert.equal(await page.locator('.finding[data-code="dmarc.no-record"]').count(), 0);
+  await finish(t, assert);
+});
+
+test('paste damage and a misplaced version are named', async () => {
+  const t = await open(`${SUB}dmarc`);
+  const { page } = t;
+  for (const [pasted, code] of [
+    ['"v=DMARC1; p=reject; rua=mailto:d@example.com"', 'dmarc.quoted'],
+    ['“v=DMARC1; p=reject; rua=mailto:d@example.com”', 'dmarc.smart-quotes'],
+    ['"v=DMARC1; p=reject; " "rua=mailto:d@example.com"', 'dmarc.split-strings'],
+    ['p=reject; v=DMARC1; rua=mailto:d@example.com', 'dmarc.version'],
+  ]) {
+    await page.locator('#dmarc-record').fill(pasted);
+    await page.locator(`.pasted .finding[data-code="${code}"]`).waitFor();
+  }
+  assert.match(await text(page, '.finding[data-code="dmarc.version"] .finding__fix'), /^Fix: v=DMARC1; p=reject; rua=mailto:d@example\.com/);
+  await finish(t, assert);
+});
 
 test('a domain with no policy anywhere gets the record to publish', async () => {
   const t = await open(dmarcUrl({ domain: 'nothing.test' }));
