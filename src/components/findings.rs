@@ -90,3 +90,20 @@ pub(crate) fn Fix(fix: String) -> impl IntoView {
         </p>
     }
 }
+
+/// The report as a JSON download: the same JSON the CLI prints with `--json`.
+#[component]
+#[expect(clippy::needless_pass_by_value, reason = "component properties are owned")]
+pub(crate) fn ExportLink(file_name: String, json: String) -> impl IntoView {
+    let href = format!(
+        "data:application/json;charset=utf-8,{}",
+        String::from(js_sys::encode_uri_component(&json))
+    );
+    view! {
+        <p class="actions">
+            <a class="button button--secondary" download=file_name href=href>
+                "Download the report (JSON)"
+            </a>
+        </p>
+    }
+}

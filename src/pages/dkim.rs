@@ -10,7 +10,7 @@ use mxray_core::dkim::signature::signatures;
 use mxray_core::dns::input::normalise;
 use mxray_core::finding::{Finding, Severity};
 
-use crate::components::findings::{FindingList, MarkedRecord};
+use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
 use crate::doh::BrowserIdna;
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
@@ -76,11 +76,6 @@ fn SelectorCard(selector: Selector) -> impl IntoView {
 
 #[component]
 fn Report(discovery: Discovery) -> impl IntoView {
-    let export_name = format!("dkim-{}.json", discovery.domain);
-    let export_href = format!(
-        "data:application/json;charset=utf-8,{}",
-        String::from(js_sys::encode_uri_component(&discovery.to_json()))
-    );
     let shown: Vec<Selector> = discovery
         .selectors
         .iter()
@@ -120,11 +115,7 @@ fn Report(discovery: Discovery) -> impl IntoView {
         <section class="summary" aria-labelledby="dkim-summary">
             <h2 id="dkim-summary" class="summary__title">{headline}</h2>
             <FindingList findings=discovery.findings.clone()/>
-            <p class="actions">
-                <a class="button button--secondary" download=export_name href=export_href>
-                    "Download the report (JSON)"
-                </a>
-            </p>
+            <ExportLink file_name=format!("dkim-{}.json", discovery.domain) json=discovery.to_json()/>
         </section>
         <section aria-labelledby="dkim-keys">
             <h2 id="dkim-keys">"Selectors"</h2>

@@ -10,7 +10,7 @@ use mxray_core::dns::input::normalise;
 use mxray_core::dns::txt::TxtLookup;
 use mxray_core::finding::{Finding, Severity};
 
-use crate::components::findings::{FindingList, MarkedRecord};
+use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
 use crate::doh::BrowserIdna;
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
@@ -37,11 +37,6 @@ fn TagTable(record: DmarcRecord) -> impl IntoView {
 
 #[component]
 fn Report(discovery: Discovery) -> impl IntoView {
-    let export_name = format!("dmarc-{}.json", discovery.domain);
-    let export_href = format!(
-        "data:application/json;charset=utf-8,{}",
-        String::from(js_sys::encode_uri_component(&discovery.to_json()))
-    );
     let findings: Vec<Finding> = discovery.findings.clone();
     let headline = match &discovery.applied {
         None => format!("{}: no DMARC policy applies", discovery.domain),
@@ -91,11 +86,7 @@ fn Report(discovery: Discovery) -> impl IntoView {
                 {format!(" ({}).", discovery.walk.org_reason)}
             </p>
             <FindingList findings=findings/>
-            <p class="actions">
-                <a class="button button--secondary" download=export_name href=export_href>
-                    "Download the report (JSON)"
-                </a>
-            </p>
+            <ExportLink file_name=format!("dmarc-{}.json", discovery.domain) json=discovery.to_json()/>
         </section>
         {record.map(|r| view! {
             <section aria-labelledby="dmarc-record">

@@ -11,7 +11,7 @@ use mxray_core::spf::analysis::{self, Analysis, LOOKUP_LIMIT, Node, Status, VOID
 use mxray_core::spf::lint::lint_pasted;
 use mxray_core::spf::{Evaluation, check_helo, check_mail_from};
 
-use crate::components::findings::{FindingList, MarkedRecord};
+use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
 use crate::doh::{BrowserIdna, session};
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
@@ -63,12 +63,6 @@ fn node_view(nodes: &[Node], i: usize) -> AnyView {
 
 #[component]
 fn Summary(analysis: Analysis) -> impl IntoView {
-    // The same JSON as `mxray spf --json`, from core.
-    let export_name = format!("spf-{}.json", analysis.domain);
-    let export_href = format!(
-        "data:application/json;charset=utf-8,{}",
-        String::from(js_sys::encode_uri_component(&analysis.to_json()))
-    );
     let lookups_class = if analysis.lookups > LOOKUP_LIMIT {
         "summary__bad"
     } else {
@@ -139,11 +133,7 @@ fn Summary(analysis: Analysis) -> impl IntoView {
                 "Counted as RFC 7208 §4.6.4 counts: each include, a, mx, ptr, exists and redirect costs one lookup, in every included record too; all, ip4 and ip6 cost none. Receivers stop at 10 and the whole policy fails (permerror)."
             </p>
             <FindingList findings=analysis.findings.clone()/>
-            <p class="actions">
-                <a class="button button--secondary" download=export_name href=export_href>
-                    "Download the report (JSON)"
-                </a>
-            </p>
+            <ExportLink file_name=format!("spf-{}.json", analysis.domain) json=analysis.to_json()/>
         </section>
     }
 }

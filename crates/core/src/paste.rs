@@ -26,6 +26,49 @@ pub enum Wrapping {
     SplitStrings(usize),
 }
 
+/// The codes one record kind reports wrappings with, and its version tag (for the messages).
+#[derive(Clone, Copy, Debug)]
+pub struct WrappingCodes {
+    pub zone_line: &'static str,
+    pub smart_quotes: &'static str,
+    pub split_strings: &'static str,
+    pub quoted: &'static str,
+    /// What the record must start with, like `v=spf1`.
+    pub version: &'static str,
+}
+
+/// Each wrapping taken off, as a finding with the record kind's code.
+pub fn findings(notes: &[Wrapping], codes: &WrappingCodes) -> Vec<crate::finding::Finding> {
+    use crate::finding::Finding;
+    notes
+        .iter()
+        .map(|note| match note {
+            Wrapping::ZoneLine => Finding::new(
+                codes.zone_line,
+                "This is a whole zone-file line; the record value is the quoted text after TXT.",
+            ),
+            Wrapping::SmartQuotes => Finding::new(
+                codes.smart_quotes,
+                format!(
+                    "The value is wrapped in typographic quotes (“ ”); published with them, it \
+                     would not start with {}.",
+                    codes.version
+                ),
+            ),
+            Wrapping::SplitStrings(n) => Finding::new(
+                codes.split_strings,
+                format!(
+                    "The value is {n} quoted strings; receivers join them with nothing in between."
+                ),
+            ),
+            Wrapping::Quoted => Finding::new(
+                codes.quoted,
+                "The value was pasted with its quotes; most DNS providers' forms want it without.",
+            ),
+        })
+        .collect()
+}
+
 /// Takes the value out of pasted text. `starts_value` says whether unquoted text is the start of
 /// the record (like `v=spf1`), for finding the value in a zone-file line.
 pub fn unwrap(input: &str, starts_value: impl Fn(&str) -> bool) -> Unwrapped {

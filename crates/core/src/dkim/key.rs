@@ -7,7 +7,7 @@ use core::ops::Range;
 use super::der::{self, KeyData};
 use crate::encoding::{Base64Error, base64_decode, base64_encode};
 use crate::finding::Finding;
-use crate::paste::{self, Wrapping, split_for_dns};
+use crate::paste::{self, Wrapping, WrappingCodes, split_for_dns};
 use crate::tags::{TagError, TagList, describe};
 
 /// The algorithm `k=` names.
@@ -81,30 +81,16 @@ pub fn lint_pasted(input: &str) -> KeyRecord {
     let unwrapped = paste::unwrap(input, |rest| {
         rest.starts_with("v=DKIM1") || rest.starts_with("k=") || rest.starts_with("p=")
     });
-    let mut notes = Vec::new();
-    for note in &unwrapped.notes {
-        notes.push(match note {
-            Wrapping::ZoneLine => Finding::new(
-                "dkim.zone-line",
-                "This is a whole zone-file line; the record value is the quoted text after TXT.",
-            ),
-            Wrapping::SmartQuotes => Finding::new(
-                "dkim.smart-quotes",
-                "The value is wrapped in typographic quotes (“ ”); published with them, the first \
-                 tag would not be read.",
-            ),
-            Wrapping::SplitStrings(n) => Finding::new(
-                "dkim.split-strings",
-                format!(
-                    "The value is {n} quoted strings; verifiers join them with nothing in between."
-                ),
-            ),
-            Wrapping::Quoted => Finding::new(
-                "dkim.quoted",
-                "The value was pasted with its quotes; most DNS providers' forms want it without.",
-            ),
-        });
-    }
+    let mut notes = paste::findings(
+        &unwrapped.notes,
+        &WrappingCodes {
+            zone_line: "dkim.zone-line",
+            smart_quotes: "dkim.smart-quotes",
+            split_strings: "dkim.split-strings",
+            quoted: "dkim.quoted",
+            version: "v=DKIM1",
+        },
+    );
     let text = unwrapped.text.trim_matches([' ', '\t', '\r', '\n']);
     let mut record = lint_key(text);
     if text.len() > 255

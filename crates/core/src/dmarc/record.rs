@@ -5,7 +5,7 @@
 use core::ops::Range;
 
 use crate::finding::{Finding, Severity};
-use crate::paste::{self, Wrapping};
+use crate::paste::{self, WrappingCodes};
 use crate::tags::{Tag, TagError, TagList};
 
 /// `none`, `quarantine` or `reject`.
@@ -106,31 +106,16 @@ pub fn looks_like_dmarc(text: &str) -> bool {
 /// Reads and lints pasted text: a record value, quoted strings, or a whole zone-file line.
 pub fn lint_pasted(input: &str) -> DmarcRecord {
     let unwrapped = paste::unwrap(input, |rest| rest.starts_with("v=DMARC1"));
-    let mut notes: Vec<Finding> = unwrapped
-        .notes
-        .iter()
-        .map(|note| match note {
-            Wrapping::ZoneLine => Finding::new(
-                "dmarc.zone-line",
-                "This is a whole zone-file line; the record value is the quoted text after TXT.",
-            ),
-            Wrapping::SmartQuotes => Finding::new(
-                "dmarc.smart-quotes",
-                "The value is wrapped in typographic quotes (“ ”); published with them, it would \
-                 not start with v=DMARC1.",
-            ),
-            Wrapping::SplitStrings(n) => Finding::new(
-                "dmarc.split-strings",
-                format!(
-                    "The value is {n} quoted strings; receivers join them with nothing in between."
-                ),
-            ),
-            Wrapping::Quoted => Finding::new(
-                "dmarc.quoted",
-                "The value was pasted with its quotes; most DNS providers' forms want it without.",
-            ),
-        })
-        .collect();
+    let mut notes = paste::findings(
+        &unwrapped.notes,
+        &WrappingCodes {
+            zone_line: "dmarc.zone-line",
+            smart_quotes: "dmarc.smart-quotes",
+            split_strings: "dmarc.split-strings",
+            quoted: "dmarc.quoted",
+            version: "v=DMARC1",
+        },
+    );
     let text = unwrapped.text.trim_matches([' ', '\t', '\r', '\n']);
     let mut record = lint_record(text);
     notes.append(&mut record.findings);

@@ -8,7 +8,7 @@ use core::net::IpAddr;
 
 use super::record::{Mechanism, Modifier, ParseError, Qualifier, Record, TermKind};
 use crate::finding::{Finding, Severity};
-use crate::paste::{self, Wrapping, split_for_dns};
+use crate::paste::{self, WrappingCodes, split_for_dns};
 
 /// A pasted record after cleaning, parsed and linted.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -71,29 +71,16 @@ fn head(text: &str) -> &str {
 fn clean(input: &str, findings: &mut Vec<Finding>) -> (String, Vec<usize>) {
     let unwrapped = paste::unwrap(input, |rest| rest.starts_with("v=spf1"));
     let (mut text, mut junctions) = (unwrapped.text, unwrapped.junctions);
-    for note in unwrapped.notes {
-        findings.push(match note {
-            Wrapping::ZoneLine => Finding::new(
-                "spf.zone-line",
-                "This is a whole zone-file line; the record value is the quoted text after TXT.",
-            ),
-            Wrapping::SmartQuotes => Finding::new(
-                "spf.smart-quotes",
-                "The value is wrapped in typographic quotes (“ ”); published with them, it would \
-                 not start with v=spf1.",
-            ),
-            Wrapping::SplitStrings(n) => Finding::new(
-                "spf.split-strings",
-                format!(
-                    "The value is {n} quoted strings; receivers join them with nothing in between."
-                ),
-            ),
-            Wrapping::Quoted => Finding::new(
-                "spf.quoted",
-                "The value was pasted with its quotes; most DNS providers' forms want it without.",
-            ),
-        });
-    }
+    findings.extend(paste::findings(
+        &unwrapped.notes,
+        &WrappingCodes {
+            zone_line: "spf.zone-line",
+            smart_quotes: "spf.smart-quotes",
+            split_strings: "spf.split-strings",
+            quoted: "spf.quoted",
+            version: "v=spf1",
+        },
+    ));
     if text.contains(['\t', '\n', '\r']) {
         let fixed: String = text
             .split(['\t', '\n', '\r'])
