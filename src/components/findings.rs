@@ -93,7 +93,10 @@ pub(crate) fn Fix(fix: String) -> impl IntoView {
 
 /// The report as a JSON download: the same JSON the CLI prints with `--json`.
 #[component]
-#[expect(clippy::needless_pass_by_value, reason = "component properties are owned")]
+#[expect(
+    clippy::needless_pass_by_value,
+    reason = "component properties are owned"
+)]
 pub(crate) fn ExportLink(file_name: String, json: String) -> impl IntoView {
     let href = format!(
         "data:application/json;charset=utf-8,{}",

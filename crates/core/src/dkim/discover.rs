@@ -192,7 +192,13 @@ pub async fn discover<R: Resolver>(resolver: &R, request: &Request) -> Discovery
     let domain = request.domain.trim_end_matches('.').to_ascii_lowercase();
     let mut wanted: Vec<(String, String, Source)> = Vec::new();
     let mut add = |selector: &str, domain: &str, source: Source| {
-        let selector = selector.trim().trim_end_matches("._domainkey").to_owned();
+        // A full key name pasted as a selector (`s1._domainkey.example.com`) means `s1`.
+        let selector = selector
+            .trim()
+            .split("._domainkey")
+            .next()
+            .unwrap_or_default()
+            .to_owned();
         if selector.is_empty()
             || wanted
                 .iter()
@@ -493,7 +499,7 @@ other._domainkey           TXT   "google-site-verification=abc"
 
     #[test]
     fn given_and_common_selectors_are_found_and_cnames_named() {
-        let (d, stats) = run(&["sel"], true);
+        let (d, stats) = run(&["sel._domainkey.example.test"], true);
         assert_eq!(d.domain, "example.test");
         assert_eq!(stats.sent, 1 + COMMON_SELECTORS.len() as u32);
         let found: Vec<&str> = d
