@@ -206,7 +206,7 @@ pub fn DkimPage() -> impl IntoView {
             return None;
         }
         let sigs = signatures(&text);
-        Some(if !sigs.is_empty() && !text.contains("p=") {
+        Some(if !sigs.is_empty() {
             Err(sigs)
         } else {
             Ok(lint_pasted(&text))

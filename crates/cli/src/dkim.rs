@@ -103,7 +103,7 @@ pub fn lint(
     out: &mut String,
 ) -> Result<u8, Failure> {
     let sigs = signatures(text);
-    if !sigs.is_empty() && !text.contains("p=") {
+    if !sigs.is_empty() {
         let Some(backend) = backend else {
             return Err(Failure::Input(
                 "a DKIM-Signature needs DNS to find its key".into(),

@@ -89,6 +89,10 @@ mod tests {
         let bare = signatures("v=1; a=ed25519-sha256; d=example.org; s=brisbane; b=x");
         assert_eq!(bare[0].key_name(), "brisbane._domainkey.example.org");
         assert!(signatures("Subject: no signature here").is_empty());
+        // A key record (s= is its service list) is not a signature; a signature whose b= holds
+        // "p=" still is one.
+        assert!(signatures("v=DKIM1; h=sha1:sha256; s=email; p=MIGf").is_empty());
+        assert_eq!(signatures("v=1; d=a.test; s=k; b=Zp==").len(), 1);
         assert!(signatures("").is_empty());
     }
 }
