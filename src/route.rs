@@ -156,6 +156,13 @@ impl Router {
         self.route.get()
     }
 
+    /// One query parameter of the current route, empty when absent; changes only when that
+    /// parameter does.
+    pub fn param(&self, key: &'static str) -> Memo<String> {
+        let router = *self;
+        Memo::new(move |_| router.route().param(key).unwrap_or_default())
+    }
+
     /// The current page (reactive).
     pub fn page(&self) -> Page {
         self.route.with(|r| r.page)
@@ -180,6 +187,23 @@ impl Router {
             }
         }
         href
+    }
+
+    /// Sets one query parameter of the current URL in place (replaceState), keeping every other:
+    /// what a field that is kept in the URL as it is typed needs.
+    pub fn replace_param(&self, key: &str, value: &str) {
+        let route = self.route.get_untracked();
+        let Ok(search) = web_sys::UrlSearchParams::new_with_str(&route.search) else {
+            return;
+        };
+        search.set(key, value);
+        let text: String = search.to_string().into();
+        let mut href = format!("{}{}", self.base(), route.page.slug());
+        if !text.is_empty() {
+            href.push('?');
+            href.push_str(&text);
+        }
+        self.navigate(&href, true);
     }
 
     /// Goes to `href` (same origin) with pushState, or replaceState when `replace` is set.

@@ -5,8 +5,7 @@
 
 use leptos::prelude::*;
 use mxray_core::dkim::discover::{Discovery, Request, Selector, Source, State, discover};
-use mxray_core::dkim::key::lint_pasted;
-use mxray_core::dkim::signature::signatures;
+use mxray_core::dkim::{Pasted, read_pasted};
 use mxray_core::dns::input::normalise;
 use mxray_core::finding::{Finding, Severity};
 
@@ -136,11 +135,9 @@ fn Report(discovery: Discovery) -> impl IntoView {
 pub fn DkimPage() -> impl IntoView {
     let router = use_router();
     let resolvers = use_resolvers();
-    let param =
-        move |key: &'static str| Memo::new(move |_| router.route().param(key).unwrap_or_default());
-    let domain_param = param("domain");
-    let selectors_param = param("selectors");
-    let record_param = param("record");
+    let domain_param = router.param("domain");
+    let selectors_param = router.param("selectors");
+    let record_param = router.param("record");
 
     let domain_input = RwSignal::new(domain_param.get_untracked());
     let selectors_input = RwSignal::new(selectors_param.get_untracked());
@@ -162,19 +159,12 @@ pub fn DkimPage() -> impl IntoView {
             selectors_input.get_untracked(),
         );
     };
+    // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
+    // reload and the check is a link (the domain and any other parameters stay).
     let on_record = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         record_input.set(text.clone());
-        let domain = domain_param.get_untracked();
-        let selectors = selectors_param.get_untracked();
-        let mut params = Vec::new();
-        if !domain.is_empty() {
-            params.push(("domain", domain.as_str()));
-            params.push(("selectors", selectors.as_str()));
-        }
-        params.push(("record", text.as_str()));
-        let href = router.href(Page::Dkim, &params);
-        router.navigate(&href, true);
+        router.replace_param("record", &text);
     };
 
     let report = LocalResource::new(move || {
@@ -202,15 +192,7 @@ pub fn DkimPage() -> impl IntoView {
     // A pasted key record is checked here; a pasted signature header offers its selector.
     let pasted = Memo::new(move |_| {
         let text = record_input.get();
-        if text.trim().is_empty() {
-            return None;
-        }
-        let sigs = signatures(&text);
-        Some(if !sigs.is_empty() {
-            Err(sigs)
-        } else {
-            Ok(lint_pasted(&text))
-        })
+        (!text.trim().is_empty()).then(|| read_pasted(&text))
     });
 
     view! {
@@ -242,7 +224,7 @@ pub fn DkimPage() -> impl IntoView {
                     on:input=on_record></textarea>
             </div>
             {move || pasted.get().map(|p| match p {
-                Err(sigs) => view! {
+                Pasted::Signatures(sigs) => view! {
                     <section class="pasted" aria-labelledby="pasted-title" aria-live="polite">
                         <h2 id="pasted-title">"Signatures in the pasted header"</h2>
                         <ul class="signatures">
@@ -263,7 +245,7 @@ pub fn DkimPage() -> impl IntoView {
                         </ul>
                     </section>
                 }.into_any(),
-                Ok(record) => {
+                Pasted::Key(record) => {
                     let ok = record.key.is_usable() && record.findings.iter().all(|f| f.severity != Severity::Error);
                     let findings: Vec<Finding> = record.findings.clone();
                     view! {

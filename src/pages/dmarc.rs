@@ -143,10 +143,8 @@ fn Report(discovery: Discovery) -> impl IntoView {
 pub fn DmarcPage() -> impl IntoView {
     let router = use_router();
     let resolvers = use_resolvers();
-    let param =
-        move |key: &'static str| Memo::new(move |_| router.route().param(key).unwrap_or_default());
-    let domain_param = param("domain");
-    let record_param = param("record");
+    let domain_param = router.param("domain");
+    let record_param = router.param("record");
     let domain_input = RwSignal::new(domain_param.get_untracked());
     Effect::new(move |_| domain_input.set(domain_param.get()));
     let record_input = RwSignal::new(record_param.get_untracked());
@@ -159,17 +157,12 @@ pub fn DmarcPage() -> impl IntoView {
         );
         router.navigate(&href, false);
     };
+    // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
+    // reload and the check is a link (the domain and any other parameters stay).
     let on_record = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         record_input.set(text.clone());
-        let domain = domain_param.get_untracked();
-        let mut params = Vec::new();
-        if !domain.is_empty() {
-            params.push(("domain", domain.as_str()));
-        }
-        params.push(("record", text.as_str()));
-        let href = router.href(Page::Dmarc, &params);
-        router.navigate(&href, true);
+        router.replace_param("record", &text);
     };
 
     let report = LocalResource::new(move || {

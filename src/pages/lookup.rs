@@ -93,7 +93,7 @@ struct CompareState {
 pub fn LookupPage() -> impl IntoView {
     let router = use_router();
     let resolvers = use_resolvers();
-    let name_param = Memo::new(move |_| router.route().param("name").unwrap_or_default());
+    let name_param = router.param("name");
     let type_param = Memo::new(move |_| {
         router
             .route()

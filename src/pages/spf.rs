@@ -170,18 +170,14 @@ fn SenderResult(evaluation: Evaluation, label: String) -> impl IntoView {
 pub fn SpfPage() -> impl IntoView {
     let router = use_router();
     let resolvers = use_resolvers();
-    let param =
-        move |key: &'static str| Memo::new(move |_| router.route().param(key).unwrap_or_default());
-    let domain_param = param("domain");
-    let record_param = param("record");
-    let ip_param = param("ip");
-    let sender_param = param("sender");
-    let helo_param = param("helo");
+    let domain_param = router.param("domain");
+    let record_param = router.param("record");
+    let ip_param = router.param("ip");
+    let sender_param = router.param("sender");
+    let helo_param = router.param("helo");
 
     let domain_input = RwSignal::new(domain_param.get_untracked());
     Effect::new(move |_| domain_input.set(domain_param.get()));
-    // The pasted record lives in this signal; the URL follows it (replaceState), so nothing
-    // typed is lost on reload and the check is a link.
     let record_input = RwSignal::new(record_param.get_untracked());
     let ip_input = RwSignal::new(ip_param.get_untracked());
     let sender_input = RwSignal::new(sender_param.get_untracked());
@@ -195,18 +191,12 @@ pub fn SpfPage() -> impl IntoView {
         );
         router.navigate(&href, false);
     };
+    // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
+    // reload and the check is a link (the domain and any other parameters stay).
     let on_record = move |ev: leptos::ev::Event| {
         let text = event_target_value(&ev);
         record_input.set(text.clone());
-        // The domain being shown stays: typing a record must not wipe its analysis.
-        let domain = domain_param.get_untracked();
-        let mut params = Vec::new();
-        if !domain.is_empty() {
-            params.push(("domain", domain.as_str()));
-        }
-        params.push(("record", text.as_str()));
-        let href = router.href(Page::Spf, &params);
-        router.navigate(&href, true);
+        router.replace_param("record", &text);
     };
     let on_sender = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -266,13 +256,14 @@ pub fn SpfPage() -> impl IntoView {
             } else {
                 sender
             };
-            // Independent identities: both evaluations run at once.
+            // Independent identities: both evaluations run at once, over one check's answers.
+            let session = session(&client);
             let (mail_from, helo_eval) =
-                join(check_mail_from(&*client, ip, &sender, &helo), async {
+                join(check_mail_from(&session, ip, &sender, &helo), async {
                     if helo.is_empty() {
                         None
                     } else {
-                        Some(check_helo(&*client, ip, &helo).await)
+                        Some(check_helo(&session, ip, &helo).await)
                     }
                 })
                 .await;

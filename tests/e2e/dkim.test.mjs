@@ -132,6 +132,9 @@ test('a pasted key is checked as it is typed and kept in the URL; a pasted signa
   await page.waitForSelector('.pasted');
   assert.match(await text(page, '#pasted-title'), /has errors/);
   assert.match(await text(page, '.finding[data-code="dkim.key-type-mismatch"] .finding__fix'), /v=DKIM1; k=ed25519; p=/);
+  const url = new URL(page.url());
+  assert.equal(url.searchParams.get('resolver'), DOH, 'typing keeps the other parameters');
+  assert.match(url.searchParams.get('record'), /^"v=DKIM1; p=/);
   await page.reload();
   await page.waitForSelector('.pasted');
   assert.match(await page.locator('#dkim-record').inputValue(), /v=DKIM1/, 'nothing typed is lost');

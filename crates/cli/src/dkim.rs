@@ -3,9 +3,9 @@
 //! pasted DKIM-Signature header, whose key is then looked up).
 
 use mxray_core::dkim::discover::{Discovery, Request, State, discover};
-use mxray_core::dkim::key::{KeyRecord, lint_pasted};
-use mxray_core::dkim::signature::signatures;
-use mxray_core::finding::{Finding, Severity};
+use mxray_core::dkim::key::KeyRecord;
+use mxray_core::dkim::{Pasted, read_pasted};
+use mxray_core::finding::Severity;
 use serde_json::json;
 
 use crate::net::block_on;
@@ -20,10 +20,7 @@ pub fn check(
     as_json: bool,
     out: &mut String,
 ) -> Result<u8, Failure> {
-    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    if domain.is_empty() {
-        return Err(Failure::Input("name a domain".into()));
-    }
+    let domain = crate::source::domain(domain)?;
     let request = Request {
         domain,
         selectors: selectors.to_vec(),
@@ -94,40 +91,33 @@ fn print_discovery(d: &Discovery, as_json: bool, out: &mut String) {
     }
 }
 
-/// `mxray lint dkim TEXT`: a key record, or a DKIM-Signature header (then its key is looked up,
-/// which needs DNS).
+/// `mxray lint dkim TEXT`: a key record, or DKIM-Signature headers (then their keys are looked
+/// up, all at once; only then is a DNS backend made).
 pub fn lint(
     text: &str,
-    backend: Option<&Backend>,
+    backend: impl FnOnce() -> Result<Backend, Failure>,
     as_json: bool,
     out: &mut String,
 ) -> Result<u8, Failure> {
-    let sigs = signatures(text);
-    if !sigs.is_empty() {
-        let Some(backend) = backend else {
-            return Err(Failure::Input(
-                "a DKIM-Signature needs DNS to find its key".into(),
-            ));
-        };
-        let mut status = 0;
-        for sig in &sigs {
+    match read_pasted(text) {
+        Pasted::Signatures(signatures) => {
             let request = Request {
-                domain: sig.domain.clone(),
+                domain: signatures[0].domain.clone(),
                 selectors: Vec::new(),
-                signatures: vec![sig.clone()],
+                signatures,
                 common: false,
             };
-            let d = block_on(discover(backend, &request));
+            let d = block_on(discover(&backend()?, &request));
             print_discovery(&d, as_json, out);
-            status = status.max(u8::from(has_error(&d)));
+            Ok(u8::from(has_error(&d)))
         }
-        return Ok(status);
+        Pasted::Key(record) => {
+            print_record(&record, as_json, out);
+            Ok(u8::from(
+                worst(&record.findings) == Some(Severity::Error) || !record.key.is_usable(),
+            ))
+        }
     }
-    let record = lint_pasted(text);
-    print_record(&record, as_json, out);
-    Ok(u8::from(
-        worst(&record.findings) == Some(Severity::Error) || !record.key.is_usable(),
-    ))
 }
 
 fn print_record(record: &KeyRecord, as_json: bool, out: &mut String) {
@@ -149,8 +139,7 @@ fn print_record(record: &KeyRecord, as_json: bool, out: &mut String) {
     if record.findings.is_empty() {
         outln!(out, "No problems found in: {}", record.text);
     }
-    let shown: Vec<&Finding> = record.findings.iter().collect();
-    for f in shown {
+    for f in &record.findings {
         print_finding(f, Some(&record.text), "", out);
     }
 }

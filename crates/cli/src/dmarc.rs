@@ -18,10 +18,7 @@ pub fn check(
     as_json: bool,
     out: &mut String,
 ) -> Result<u8, Failure> {
-    let domain = domain.trim().trim_end_matches('.').to_ascii_lowercase();
-    if domain.is_empty() {
-        return Err(Failure::Input("name a domain".into()));
-    }
+    let domain = crate::source::domain(domain)?;
     let d = block_on(discover(backend, &domain));
     let failed = d
         .all_findings()

@@ -222,10 +222,12 @@ fn main() -> ExitCode {
         } => match kind.to_ascii_lowercase().as_str() {
             "spf" => Ok(spf::lint(record, source.json, &mut out)),
             "dmarc" => Ok(dmarc::lint(record, source.json, &mut out)),
-            "dkim" => {
-                let backend = source::backend(&source.resolver, source.zone.as_deref()).ok();
-                dkim::lint(record, backend.as_ref(), source.json, &mut out)
-            }
+            "dkim" => dkim::lint(
+                record,
+                || source::backend(&source.resolver, source.zone.as_deref()),
+                source.json,
+                &mut out,
+            ),
             other => Err(source::Failure::Input(format!(
                 "no linter for {other:?}: use spf, dkim or dmarc"
             ))),

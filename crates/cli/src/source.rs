@@ -10,7 +10,21 @@ use mxray_core::dns::doh::{DohResolver, check_resolver_url};
 use mxray_core::dns::resolver::ZoneResolver;
 use mxray_core::dns::{Answered, Message, Name, RecordType, Resolver, TransportError, Unanswered};
 
-use crate::net::ThreadFetch;
+use mxray_core::dns::input::normalise;
+
+use crate::net::{ThreadFetch, Uts46};
+
+/// A domain as typed (a URL, an address, Unicode, a trailing dot…) as the name to check, in
+/// A-labels: the same cleaning the lookup command and the pages apply.
+pub fn domain(text: &str) -> Result<String, Failure> {
+    let target = normalise(text, &Uts46).map_err(|e| Failure::Input(e.to_string()))?;
+    if let Some(ip) = target.reverse_of {
+        return Err(Failure::Input(format!(
+            "{ip} is an IP address; name a domain"
+        )));
+    }
+    Ok(target.name.to_string())
+}
 
 /// The resolver a command runs over.
 pub enum Backend {

@@ -121,7 +121,7 @@ pub fn analyse(
     as_json: bool,
     out: &mut String,
 ) -> Result<u8, Failure> {
-    let a = block_on(analysis::analyse(backend, domain));
+    let a = block_on(analysis::analyse(backend, &crate::source::domain(domain)?));
     let all_findings: Vec<&Finding> = a
         .findings
         .iter()

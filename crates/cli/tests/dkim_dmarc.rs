@@ -90,6 +90,17 @@ fn dmarc_shows_the_policy_and_report_authorization() {
     // A subdomain inherits; a domain without any record gets the record to publish.
     let out = mxray(&["dmarc", "mail.example.test", "--zone", z, "--json"]);
     assert_eq!(json(&out)["applied"]["source"], "organizational-domain");
+    // A domain is cleaned as the lookup command cleans it: a URL, case, a trailing dot.
+    let out = mxray(&[
+        "dmarc",
+        "https://Mail.Example.Test./path",
+        "--zone",
+        z,
+        "--json",
+    ]);
+    assert_eq!(json(&out)["domain"], "mail.example.test");
+    let out = mxray(&["dmarc", "192.0.2.1", "--zone", z]);
+    assert_eq!(out.status.code(), Some(2), "an IP address is not a domain");
     let out = mxray(&["dmarc", "nothing.test", "--zone", z, "--json"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(json(&out)["findings"][0]["code"], "dmarc.no-record");

@@ -198,6 +198,25 @@ fn tag_spec(piece: &str, offset: usize) -> Result<(Tag, Option<TagError>), TagEr
     ))
 }
 
+/// `text` with the bytes at `span` replaced: a fix that changes one tag or value.
+pub fn replace(text: &str, span: &Range<usize>, with: &str) -> String {
+    format!("{}{with}{}", &text[..span.start], &text[span.end..])
+}
+
+/// `text` without the tag at `span` and the `;` after it: a fix that removes one tag.
+pub fn without(text: &str, span: &Range<usize>) -> String {
+    let rest = text[span.end..].trim_start_matches([' ', '\t']);
+    let rest = rest.strip_prefix(';').unwrap_or(rest).trim_start();
+    let before = text[..span.start].trim_end();
+    if rest.is_empty() {
+        before.trim_end_matches([';', ' ']).to_owned()
+    } else if before.is_empty() {
+        rest.to_owned()
+    } else {
+        format!("{before} {rest}")
+    }
+}
+
 /// A character named for a message: printable ones quoted, others by code point.
 pub fn describe(c: char) -> String {
     match c {
@@ -255,6 +274,24 @@ mod tests {
         assert_eq!(list.errors[0].span(), 34..37);
         assert_eq!(list.tags.len(), 2, "the tag is kept beside its error");
         assert!(list.errors[0].message().contains("typographic"));
+    }
+
+    #[test]
+    fn fixes_replace_or_remove_one_tag() {
+        let text = "v=DMARC1; pct=50; p=none;";
+        let list = TagList::parse(text);
+        let pct = list.get("pct").unwrap();
+        assert_eq!(without(text, &pct.span), "v=DMARC1; p=none;");
+        let p = list.get("p").unwrap();
+        assert_eq!(without(text, &p.span), "v=DMARC1; pct=50");
+        assert_eq!(
+            without(text, &list.get("v").unwrap().span),
+            "pct=50; p=none;"
+        );
+        assert_eq!(
+            replace(text, &p.value_span, "reject"),
+            "v=DMARC1; pct=50; p=reject;"
+        );
     }
 
     #[test]

@@ -8,7 +8,7 @@ use super::der::{self, KeyData};
 use crate::encoding::{Base64Error, base64_decode, base64_encode};
 use crate::finding::Finding;
 use crate::paste::{self, Wrapping, WrappingCodes, split_for_dns};
-use crate::tags::{TagError, TagList, describe};
+use crate::tags::{TagError, TagList, describe, replace, without};
 
 /// The algorithm `k=` names.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -229,7 +229,7 @@ pub fn lint_key(text: &str) -> KeyRecord {
                 ),
             )
             .at(tag.span.clone())
-            .fix(without_tag(text, &tag.span)),
+            .fix(without(text, &tag.span)),
         );
     }
 
@@ -243,7 +243,7 @@ pub fn lint_key(text: &str) -> KeyRecord {
                      like unsigned mail. Remove it once signing works.",
                 )
                 .at(tag.span.clone())
-                .fix(without_tag(text, &tag.span)),
+                .fix(without(text, &tag.span)),
             );
         }
         if flags.iter().any(|f| f == "s") {
@@ -542,24 +542,6 @@ fn colon_list(value: &str) -> Vec<String> {
         .map(|s| s.trim_matches([' ', '\t', '\r', '\n']).to_owned())
         .filter(|s| !s.is_empty())
         .collect()
-}
-
-/// `text` with `span` replaced.
-fn replace(text: &str, span: &Range<usize>, with: &str) -> String {
-    format!("{}{with}{}", &text[..span.start], &text[span.end..])
-}
-
-/// `text` without the tag at `span` and its `;`.
-fn without_tag(text: &str, span: &Range<usize>) -> String {
-    let rest = text[span.end..].trim_start_matches([' ', '\t']);
-    let rest = rest.strip_prefix(';').unwrap_or(rest).trim_start();
-    let before = text[..span.start].trim_end();
-    let joined = if before.is_empty() || rest.is_empty() {
-        format!("{before}{rest}")
-    } else {
-        format!("{before} {rest}")
-    };
-    joined.trim_end_matches([';', ' ']).to_owned()
 }
 
 fn add_k_ed25519(text: &str) -> String {

@@ -6,7 +6,7 @@ use core::ops::Range;
 
 use crate::finding::{Finding, Severity};
 use crate::paste::{self, WrappingCodes};
-use crate::tags::{Tag, TagError, TagList};
+use crate::tags::{Tag, TagError, TagList, replace, without};
 
 /// `none`, `quarantine` or `reject`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -229,7 +229,7 @@ pub fn lint_record(text: &str) -> DmarcRecord {
                                 ),
                             )
                             .at(tag.span.clone())
-                            .fix(without_tag(text, &tag.span)),
+                            .fix(without(text, &tag.span)),
                         );
                         } else {
                             findings.push(removed(tag, text));
@@ -273,7 +273,7 @@ pub fn lint_record(text: &str) -> DmarcRecord {
                              remove it to enforce.",
                         )
                         .at(tag.span.clone())
-                        .fix(without_tag(text, &tag.span)),
+                        .fix(without(text, &tag.span)),
                     );
                 }
                 "n" => {}
@@ -320,15 +320,15 @@ pub fn lint_record(text: &str) -> DmarcRecord {
             )
             .fix(insert_after_version(text, "p=none")),
         ),
-        (Some(_), Some(Policy::None)) => findings.push(
+        (Some(tag), Some(Policy::None)) => findings.push(
             Finding::new(
                 "dmarc.monitoring",
                 "p=none only asks for reports: receivers do nothing with mail that fails DMARC, \
                  so spoofed mail is still delivered. Move to quarantine, then reject, once the \
                  reports show your own mail passes.",
             )
-            .at(policy_tag.map(|t| t.span.clone()).unwrap_or_default())
-            .fix(replace_value(text, policy_tag, "quarantine")),
+            .at(tag.span.clone())
+            .fix(replace(text, &tag.value_span, "quarantine")),
         ),
         _ => {}
     }
@@ -452,7 +452,7 @@ fn removed(tag: &Tag, text: &str) -> Finding {
         ),
     )
     .at(tag.span.clone())
-    .fix(without_tag(text, &tag.span))
+    .fix(without(text, &tag.span))
 }
 
 /// The nearest DMARC tag name to a mistyped one.
@@ -618,17 +618,6 @@ fn valid_host(host: &str) -> bool {
         })
 }
 
-fn without_tag(text: &str, span: &Range<usize>) -> String {
-    let rest = text[span.end..].trim_start_matches([' ', '\t']);
-    let rest = rest.strip_prefix(';').unwrap_or(rest).trim_start();
-    let before = text[..span.start].trim_end();
-    if rest.is_empty() {
-        before.trim_end_matches([';', ' ']).to_owned()
-    } else {
-        format!("{before} {rest}")
-    }
-}
-
 fn insert_after_version(text: &str, tag: &str) -> String {
     match text.find(';') {
         Some(at) if text[..at].trim().eq_ignore_ascii_case("v=DMARC1") => {
@@ -636,17 +625,6 @@ fn insert_after_version(text: &str, tag: &str) -> String {
         }
         _ if text.trim().eq_ignore_ascii_case("v=DMARC1") => format!("v=DMARC1; {tag}"),
         _ => format!("v=DMARC1; {tag}; {text}"),
-    }
-}
-
-fn replace_value(text: &str, tag: Option<&Tag>, value: &str) -> String {
-    match tag {
-        Some(t) => format!(
-            "{}{value}{}",
-            &text[..t.value_span.start],
-            &text[t.value_span.end..]
-        ),
-        None => text.to_owned(),
     }
 }
 
