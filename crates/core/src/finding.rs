@@ -554,11 +554,236 @@ catalog! {
     "dmarc.inherited" => Info, "RFC 9989 §4.10.1",
         "The domain has no DMARC record of its own; the policy of its organizational domain (or public suffix) applies, through sp= (or p=).",
         "mail.example.com, covered by _dmarc.example.com.";
+    "spf.sender-not-authorized" => Error, "RFC 7208 §2.6",
+        "The sending address given with the check is not authorized by the domain's SPF policy: receivers get fail, softfail, neutral or none for mail from it. Add the address (or the include your provider gives) to the record.",
+        "Checking 203.0.113.5 against \"v=spf1 include:_spf.google.com -all\".";
+    "mx.lookup-failed" => Warning, "RFC 5321 §5.1",
+        "The resolver gave no answer about the domain's MX records, so nothing can be said about where its mail goes. Try again or with another resolver.",
+        "SERVFAIL for example.com MX.";
+    "mx.none" => Warning, "RFC 5321 §5.1",
+        "The domain has no MX records. Senders then deliver to the domain's own A/AAAA address, usually a web server, or fail. Publish your provider's MX records, or a null MX if the domain receives no mail.",
+        "example.com has an A record but no MX.";
+    "mx.null" => Info, "RFC 7505 §3",
+        "A null MX (preference 0, target \".\") says the domain accepts no mail: senders bounce at once instead of retrying for days.",
+        "example.com. MX 0 .";
+    "mx.null-with-others" => Error, "RFC 7505 §3",
+        "A null MX must be the only MX record. Beside others, senders may bounce mail the other hosts would accept.",
+        "example.com. MX 0 . and example.com. MX 10 mail.example.com.";
+    "mx.null-spf" => Warning, "RFC 7505 §4.2",
+        "The domain says it accepts no mail (null MX) but its SPF policy is not \"v=spf1 -all\". A domain that receives no mail should say it sends none, so forgeries fail.",
+        "Null MX with \"v=spf1 include:_spf.example.net ~all\".";
+    "mx.no-ipv6" => Info, "RFC 5321 §5.1",
+        "No MX host has an IPv6 address. Mail from IPv6-only senders cannot reach the domain; most mail still arrives over IPv4.",
+        "mail.example.com has an A record and no AAAA.";
+    "mx.no-reachable-host" => Error, "RFC 5321 §5.1",
+        "None of the MX hosts has an address, so mail to the domain cannot be delivered anywhere.",
+        "example.com. MX 10 mail.example.con.";
+    "mx.target-ip" => Error, "RFC 1035 §3.3.9",
+        "An MX record must name a host, not an IP address. Senders look the address up as a name, find nothing, and cannot deliver.",
+        "example.com. MX 10 192.0.2.25.";
+    "mx.target-cname" => Warning, "RFC 2181 §10.3",
+        "The MX host is an alias (CNAME). MX records must point at a name with A/AAAA records; some senders refuse aliases, and TLS names may not match.",
+        "example.com. MX 10 mail.example.com. with mail.example.com. CNAME mx.provider.example.";
+    "mx.private-address" => Error, "RFC 5321 §5.1",
+        "An MX host resolves to a private, loopback or otherwise unreachable address: senders on the Internet cannot deliver there.",
+        "mail.example.com. A 10.0.0.5";
+    "mx.target-missing" => Error, "RFC 5321 §5.1",
+        "The MX host does not exist or has no address, often a typo: mail to the domain cannot be delivered there.",
+        "example.com. MX 10 mial.example.com.";
+    "mx.target-failed" => Warning, "RFC 5321 §5.1",
+        "The addresses of an MX host could not be looked up; nothing can be said about it until the resolver answers.",
+        "SERVFAIL for mail.example.com A.";
+    "mx.target-origin-appended" => Error, "RFC 1035 §5.1",
+        "The MX host is a real name with the domain appended: the record was entered without a trailing dot, and the zone file or DNS provider added the domain. The fix is the name as the provider gave it.",
+        "example.com. MX 10 mx.provider.net.example.com.";
+    "mx.tld-missing" => Error, "RFC 1034 §3.1",
+        "The MX host ends in a top-level domain that does not exist, so it cannot resolve: a typo such as a hyphen for a dot.",
+        "example.com. MX 10 mail-net.";
+    "rdns.lookup-failed" => Warning, "RFC 8601 §3",
+        "The PTR question for the address got no answer; its reverse DNS is unknown.",
+        "SERVFAIL for 25.2.0.192.in-addr.arpa PTR.";
+    "rdns.missing" => Warning, "RFC 1912 §2.1",
+        "The address has no PTR record. Receivers reject or mark mail from addresses without reverse DNS; for a sending address it is an error. The PTR is set by whoever owns the address block (the hosting or Internet provider).",
+        "No PTR at 25.2.0.192.in-addr.arpa.";
+    "rdns.multiple" => Info, "RFC 8601 §3",
+        "The address has several PTR names. Receivers usually check one of them, chosen by the resolver: keep one.",
+        "25.2.0.192.in-addr.arpa. PTR mail.example.com. and PTR www.example.com.";
+    "rdns.not-confirmed" => Warning, "RFC 8601 §3",
+        "The PTR name does not resolve back to the address (the iprev check fails). Receivers treat that like no reverse DNS at all. Add the address to the name, or change the PTR.",
+        "192.0.2.25 has PTR mail.example.com, which resolves to 192.0.2.99.";
+    "rdns.generic" => Warning, "RFC 1912 §2.1",
+        "The PTR name looks like a provider's generic name for a dynamic or customer address (it spells the address or says dsl, pool, dynamic...). Receivers often reject such mail: ask for a PTR that names your mail server.",
+        "192-0-2-25.dsl.isp.example";
+    "srv.name" => Error, "RFC 6335 §5.1",
+        "An SRV name takes the form _service._proto (two labels starting with an underscore).",
+        "xmpp-client.tcp instead of _xmpp-client._tcp";
+    "srv.lookup-failed" => Warning, "RFC 2782",
+        "The SRV question, or the address of its target, got no answer.",
+        "SERVFAIL for _imaps._tcp.example.com SRV.";
+    "srv.not-offered" => Info, "RFC 2782",
+        "An SRV target of \".\" says the service is decidedly not offered at the domain; mixed with real targets, it confuses clients.",
+        "_pop3._tcp.example.com. SRV 0 0 0 .";
+    "srv.port" => Info, "RFC 6186 §3",
+        "The SRV record sends clients to a port other than the service's usual one. Fine if the server listens there; a typo otherwise.",
+        "_imaps._tcp.example.com. SRV 0 1 143 mail.example.com. (IMAPS is 993)";
+    "srv.target-ip" => Error, "RFC 2782",
+        "An SRV target must be a host name with address records, not an IP address.",
+        "_imaps._tcp.example.com. SRV 0 1 993 192.0.2.10.";
+    "srv.target-cname" => Warning, "RFC 2782",
+        "An SRV target must not be an alias (CNAME); some clients fail on it. Point the record at the name the alias leads to.",
+        "_submissions._tcp.example.com. SRV 0 1 465 mail.example.com. with mail.example.com a CNAME.";
+    "srv.target-missing" => Error, "RFC 2782",
+        "The SRV target does not exist or has no address: clients that follow the record cannot connect.",
+        "_imaps._tcp.example.com. SRV 0 1 993 imap.exmaple.com.";
+    "client.none" => Info, "RFC 6186 §3",
+        "The domain publishes nothing mail apps use to configure themselves (autoconfig, autodiscover, or RFC 6186 SRV records), so users type server names and ports by hand.",
+        "No autoconfig.example.com, autodiscover.example.com or _imaps._tcp.example.com.";
+    "client.no-implicit-tls" => Info, "RFC 8314 §3.3",
+        "A STARTTLS service is published without its implicit-TLS counterpart. RFC 8314 asks mail clients to use implicit TLS (ports 465, 993, 995) where offered.",
+        "_imap._tcp published, _imaps._tcp missing.";
+    "client.private-address" => Error, "RFC 6186 §3",
+        "autoconfig or autodiscover resolves to an address the Internet cannot reach, so mail apps outside the network cannot set themselves up.",
+        "autodiscover.example.com. A 192.168.1.10";
+    "mta-sts.lookup-failed" => Warning, "RFC 8461 §3.1",
+        "The _mta-sts TXT question got no answer; nothing can be said about MTA-STS until it does.",
+        "SERVFAIL for _mta-sts.example.com TXT.";
+    "mta-sts.none" => Info, "RFC 8461 §3.1",
+        "No MTA-STS record: senders deliver over TLS when they can but fall back to plain text if an attacker strips it. MTA-STS (with a policy file on https://mta-sts.<domain>) makes TLS required.",
+        "No TXT record at _mta-sts.example.com.";
+    "mta-sts.multiple-records" => Error, "RFC 8461 §3.1",
+        "More than one TXT record at _mta-sts starts with v=STSv1; senders then act as if there were none.",
+        "Two records with different id= values.";
+    "mta-sts.syntax" => Error, "RFC 8461 §3.1",
+        "The MTA-STS record is not a valid list of key=value fields separated by ';'.",
+        "v=STSv1 id=20240101 (missing ';')";
+    "mta-sts.version" => Error, "RFC 8461 §3.1",
+        "The record must start with v=STSv1, written exactly so; otherwise senders ignore it.",
+        "id=20240101; v=STSv1";
+    "mta-sts.id" => Error, "RFC 8461 §3.1",
+        "The record needs id= with 1 to 32 letters and digits; senders re-fetch the policy when it changes. Change it whenever the policy changes.",
+        "v=STSv1; id=2024-01-01";
+    "mta-sts.policy-host-missing" => Error, "RFC 8461 §3.3",
+        "The record is published but mta-sts.<domain> has no address, so no sender can fetch the policy and MTA-STS does nothing.",
+        "_mta-sts.example.com TXT published, mta-sts.example.com does not exist.";
+    "mta-sts.policy-not-read" => Info, "RFC 8461 §3.3",
+        "A web page may read another site's file only when that site allows it (CORS), and mxray's page talks to nothing but the DNS resolver, so the policy file was not read here. The terminal command reads it; or paste the policy to check it.",
+        "https://mta-sts.example.com/.well-known/mta-sts.txt, checked in the browser.";
+    "mta-sts.policy-fetch-failed" => Error, "RFC 8461 §3.3",
+        "The policy file could not be fetched as senders fetch it: over HTTPS, status 200, no redirects, Content-Type text/plain. Senders then ignore MTA-STS.",
+        "https://mta-sts.example.com/.well-known/mta-sts.txt answers 404.";
+    "mta-sts.policy-syntax" => Error, "RFC 8461 §3.2",
+        "The policy file is not \"key: value\" lines with version: STSv1, mode, max_age and mx: lines; senders ignore a policy they cannot read.",
+        "An HTML error page served as the policy.";
+    "mta-sts.max-age" => Warning, "RFC 8461 §3.2",
+        "max_age is how long senders remember the policy, in seconds. Under a day gives little protection; over 31557600 is invalid. A week or more is usual once the policy works.",
+        "max_age: 300";
+    "mta-sts.testing" => Info, "RFC 8461 §5",
+        "mode: testing: senders report TLS failures but still deliver without protection. Move to enforce once TLS reports are clean.",
+        "mode: testing";
+    "mta-sts.mode-none" => Warning, "RFC 8461 §5",
+        "mode: none switches MTA-STS off; senders forget the earlier policy.",
+        "mode: none";
+    "mta-sts.mx-not-covered" => Error, "RFC 8461 §4.1",
+        "An MX host matches no mx: line of the policy. In enforce mode senders will not deliver to it; add an mx: line for it.",
+        "MX mail.example.com with the policy listing only mx: mx1.example.com.";
+    "tlsrpt.lookup-failed" => Warning, "RFC 8460 §3",
+        "The _smtp._tls TXT question got no answer.",
+        "SERVFAIL for _smtp._tls.example.com TXT.";
+    "tlsrpt.none" => Info, "RFC 8460 §3",
+        "No TLS-RPT record: nobody learns when senders fail to deliver securely. With MTA-STS published, this is a warning.",
+        "No TXT record at _smtp._tls.example.com.";
+    "tlsrpt.multiple-records" => Error, "RFC 8460 §3",
+        "More than one TLS-RPT record; senders may ignore them all.",
+        "Two TXT records starting with v=TLSRPTv1.";
+    "tlsrpt.syntax" => Error, "RFC 8460 §3",
+        "The TLS-RPT record is not a valid list of key=value fields separated by ';'.",
+        "v=TLSRPTv1 rua=mailto:tls@example.com (missing ';')";
+    "tlsrpt.version" => Error, "RFC 8460 §3",
+        "The record must start with v=TLSRPTv1, exactly.",
+        "v=tlsrptv1; rua=mailto:tls@example.com";
+    "tlsrpt.no-rua" => Error, "RFC 8460 §3",
+        "The record has no rua=, so no report is sent anywhere.",
+        "v=TLSRPTv1";
+    "tlsrpt.bad-uri" => Error, "RFC 8460 §3",
+        "A report destination is not a mailto: address or an https: URL.",
+        "v=TLSRPTv1; rua=tls@example.com";
+    "bimi.lookup-failed" => Warning, "draft-brand-indicators-for-message-identification §4.2",
+        "The default._bimi TXT question got no answer.",
+        "SERVFAIL for default._bimi.example.com TXT.";
+    "bimi.none" => Info, "draft-brand-indicators-for-message-identification §4.2",
+        "No BIMI record: mailbox providers that support BIMI show no brand logo. Optional; it needs DMARC at enforcement first.",
+        "No TXT record at default._bimi.example.com.";
+    "bimi.multiple-records" => Error, "draft-brand-indicators-for-message-identification §4.2",
+        "More than one BIMI record at the name; receivers ignore them all.",
+        "Two TXT records starting with v=BIMI1.";
+    "bimi.syntax" => Error, "draft-brand-indicators-for-message-identification §4.2",
+        "The BIMI record is not a valid list of tag=value pairs separated by ';'.",
+        "v=BIMI1 l=https://example.com/logo.svg (missing ';')";
+    "bimi.version" => Error, "draft-brand-indicators-for-message-identification §4.2",
+        "The record must start with v=BIMI1, exactly.",
+        "l=https://example.com/logo.svg; v=BIMI1";
+    "bimi.declined" => Info, "draft-brand-indicators-for-message-identification §4.2",
+        "An empty l= says the domain declines to show a logo.",
+        "v=BIMI1; l=;";
+    "bimi.logo-url" => Error, "draft-brand-indicators-for-message-identification §4.2",
+        "The logo (l=) must be an https: URL of an SVG Tiny Portable/Secure file.",
+        "l=http://example.com/logo.png";
+    "bimi.authority-url" => Error, "draft-brand-indicators-for-message-identification §4.2",
+        "The authority evidence (a=) must be an https: URL of a PEM file holding a Verified or Common Mark Certificate.",
+        "a=https://example.com/vmc.crt";
+    "bimi.no-authority" => Warning, "draft-brand-indicators-for-message-identification §4.2",
+        "No a= (no VMC or CMC certificate). Gmail and Apple Mail show logos only with one.",
+        "v=BIMI1; l=https://example.com/logo.svg";
+    "bimi.dmarc-not-enforced" => Error, "draft-brand-indicators-for-message-identification §3",
+        "BIMI logos are shown only when the domain's DMARC policy is quarantine or reject for all mail (pct=100); with p=none or no DMARC, no provider shows the logo.",
+        "default._bimi published with \"v=DMARC1; p=none\".";
+    "dnssec.validated" => Info, "RFC 4035 §3.2.3",
+        "The resolver set the AD bit on every answer about the domain: it validated them with DNSSEC. This is the resolver's statement; the page does not check signatures itself.",
+        "Answers from a validating resolver for a signed zone.";
+    "dnssec.not-validated" => Info, "RFC 4035 §3.2.3",
+        "No answer about the domain had the AD bit: the zone is most likely unsigned, or the resolver does not validate. DNSSEC is optional; MTA-STS protects delivery without it.",
+        "An unsigned zone.";
+    "dnssec.partial" => Info, "RFC 4035 §3.2.3",
+        "Some answers about the domain were validated and some not: parts of the tree are delegated to unsigned zones.",
+        "A signed apex with an unsigned delegated subdomain.";
+    "dnssec.bogus" => Error, "RFC 8914 §4",
+        "The resolver refused answers because their DNSSEC signatures did not validate (an Extended DNS Error says so). Everyone behind a validating resolver gets no answer: fix the signatures or the DS record at the registrar.",
+        "SERVFAIL with EDE 6 (DNSSEC Bogus).";
 }
 
 /// Looks a code up in the catalog.
 pub fn catalog_entry(code: &str) -> Option<&'static CatalogEntry> {
     CATALOG.iter().find(|e| e.code == code)
+}
+
+/// Where the text a finding rests on can be read: `RFC 7208 §4.6.4` →
+/// `https://www.rfc-editor.org/rfc/rfc7208#section-4.6.4`, a `draft-…` name → its
+/// datatracker page.
+pub fn rfc_url(rfc: &str) -> Option<String> {
+    let (doc, section) = match rfc.split_once(" §") {
+        Some((d, s)) => (d.trim(), Some(s.trim())),
+        None => (rfc.trim(), None),
+    };
+    let anchor = section
+        .filter(|s| s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.'))
+        .map(|s| format!("#section-{s}"))
+        .unwrap_or_default();
+    if let Some(number) = doc.strip_prefix("RFC ")
+        && !number.is_empty()
+        && number.bytes().all(|b| b.is_ascii_digit())
+    {
+        return Some(format!(
+            "https://www.rfc-editor.org/rfc/rfc{number}{anchor}"
+        ));
+    }
+    if doc.starts_with("draft-")
+        && doc
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Some(format!("https://datatracker.ietf.org/doc/{doc}/"));
+    }
+    None
 }
 
 #[cfg(test)]
@@ -581,7 +806,7 @@ mod tests {
                 entry.code
             );
             assert!(
-                entry.rfc.starts_with("RFC "),
+                entry.rfc.starts_with("RFC ") || entry.rfc.starts_with("draft-"),
                 "{} names its RFC",
                 entry.code
             );
@@ -640,5 +865,31 @@ mod tests {
             Some(Severity::Error)
         );
         assert!(catalog_entry("no.such-code").is_none());
+    }
+
+    #[test]
+    fn every_catalog_reference_has_a_link_and_codes_are_unique() {
+        for e in CATALOG {
+            assert!(rfc_url(e.rfc).is_some(), "{} cites {:?}", e.code, e.rfc);
+            assert!(
+                !e.explanation.is_empty() && !e.example.is_empty(),
+                "{}",
+                e.code
+            );
+            assert_eq!(
+                CATALOG.iter().filter(|o| o.code == e.code).count(),
+                1,
+                "{}",
+                e.code
+            );
+        }
+        assert_eq!(
+            rfc_url("RFC 7208 §4.6.4").as_deref(),
+            Some("https://www.rfc-editor.org/rfc/rfc7208#section-4.6.4")
+        );
+        assert_eq!(
+            rfc_url("RFC 2782").as_deref(),
+            Some("https://www.rfc-editor.org/rfc/rfc2782")
+        );
     }
 }

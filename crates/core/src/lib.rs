@@ -14,6 +14,7 @@
 //! Later modules (SPF, DKIM, DMARC, MX, ...) follow the same rule: bytes and text in, values out.
 #![forbid(unsafe_code)]
 
+pub mod check;
 pub mod dkim;
 pub mod dmarc;
 pub mod dns;
