@@ -16,6 +16,7 @@ macro_rules! outln {
     }};
 }
 
+mod check;
 mod dkim;
 mod dmarc;
 mod lookup;
@@ -62,6 +63,9 @@ enum Command {
         /// A sending IP address to check reverse DNS and SPF for
         #[arg(long)]
         ip: Option<String>,
+        /// More SRV services to check, like _xmpp-client._tcp (repeatable)
+        #[arg(long = "srv", value_name = "_SERVICE._PROTO")]
+        srv: Vec<String>,
         #[command(flatten)]
         source: Source,
     },
@@ -136,24 +140,30 @@ enum SpfAction {
     },
 }
 
-impl Command {
-    /// The issue that brings this command's engine.
-    fn arrives_with(&self) -> (&'static str, u32) {
-        match self {
-            Self::Check { .. } => ("check", 6),
-            Self::Lookup { .. } => ("lookup", 3),
-            Self::Spf { .. } => ("spf", 4),
-            Self::Dkim { .. } => ("dkim", 5),
-            Self::Dmarc { .. } => ("dmarc", 5),
-            Self::Lint { .. } => ("lint", 5),
-        }
-    }
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = String::new();
     let result = match &cli.command {
+        Command::Check {
+            domain,
+            selectors,
+            ip,
+            srv,
+            source,
+        } => source::backend(&source.resolver, source.zone.as_deref()).and_then(|backend| {
+            check::check(
+                &backend,
+                &check::Args {
+                    domain,
+                    selectors,
+                    ip: ip.as_deref(),
+                    srv,
+                    json: source.json,
+                    fetch_policy: source.zone.is_none(),
+                },
+                &mut out,
+            )
+        }),
         Command::Lookup {
             name,
             types,
@@ -232,11 +242,6 @@ fn main() -> ExitCode {
                 "no linter for {other:?}: use spf, dkim or dmarc"
             ))),
         },
-        other => {
-            let (name, issue) = other.arrives_with();
-            eprintln!("mxray {name}: not available in this build yet (planned in issue {issue}).");
-            return ExitCode::from(2);
-        }
     };
     // A closed pipe (`mxray … | head`) is not an error worth a message.
     let _ = std::io::Write::write_all(&mut std::io::stdout().lock(), out.as_bytes());

@@ -81,6 +81,9 @@ fn fetch(url: &str, timeout_ms: u32) -> Result<HttpReply, TransportError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_millis(u64::from(timeout_ms))))
         .http_status_as_error(false)
+        // MTA-STS policies must not be fetched through redirects (RFC 8461 §3.3), and DoH
+        // endpoints do not redirect.
+        .max_redirects(0)
         .user_agent(concat!("mxray/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();

@@ -32,6 +32,16 @@ pub enum Backend {
     Zone(Cache<ZoneResolver, ThreadFetch>),
 }
 
+impl Backend {
+    /// The run's question counts.
+    pub fn stats(&self) -> mxray_core::dns::cache::Stats {
+        match self {
+            Self::Doh(c) => c.stats(),
+            Self::Zone(c) => c.stats(),
+        }
+    }
+}
+
 /// Either source is a resolver, so commands take the backend as one.
 impl Resolver for Backend {
     fn label(&self) -> String {

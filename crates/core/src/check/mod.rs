@@ -318,9 +318,11 @@ pub async fn run<R: Resolver, H: HttpGet>(
                 None => None,
             }
         };
+        // The sending address is checked once, as the sender, even when it is an MX's too.
         let mx_rdns = join_all(
             addresses
                 .into_iter()
+                .filter(|(_, ip)| Some(*ip) != request.ip)
                 .map(|(host, ip)| rdns::check(&r, ip, rdns::Role::Mx(host))),
         );
         let (sender, mx_rdns) = join(sender, mx_rdns).await;

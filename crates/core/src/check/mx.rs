@@ -64,11 +64,12 @@ impl Mx {
         matches!(self.state, MxState::Null)
     }
 
-    /// Every finding, the set's first.
+    /// Every finding: each host's, then the set's.
     pub fn all_findings(&self) -> Vec<&Finding> {
-        self.findings
+        self.hosts()
             .iter()
-            .chain(self.hosts().iter().flat_map(|h| &h.findings))
+            .flat_map(|h| &h.findings)
+            .chain(&self.findings)
             .collect()
     }
 
@@ -531,6 +532,6 @@ mod tests {
     #[test]
     fn a_missing_host_means_mail_is_undeliverable() {
         let mx = run("a.t. MX 10 m.a.t.\n", "a.t");
-        assert_eq!(codes(&mx), ["mx.no-reachable-host", "mx.target-missing"]);
+        assert_eq!(codes(&mx), ["mx.target-missing", "mx.no-reachable-host"]);
     }
 }

@@ -189,10 +189,11 @@ impl Report {
             line: line.into(),
         };
         let first_problem = || {
+            // The first of the worst.
+            let worst = worst(findings.iter().copied()).filter(|s| *s > Severity::Info)?;
             findings
                 .iter()
-                .filter(|f| f.severity > Severity::Info)
-                .max_by_key(|f| f.severity)
+                .find(|f| f.severity == worst)
                 .map(|f| first_sentence(&f.message))
         };
         match area {
