@@ -21,6 +21,8 @@ pub fn App() -> impl IntoView {
             {move || match router.page() {
                 Page::Home => pages::home::HomePage().into_any(),
                 Page::Lookup => pages::lookup::LookupPage().into_any(),
+                Page::Check => pages::check::CheckPage().into_any(),
+                Page::Catalog => pages::catalog::CatalogPage().into_any(),
                 Page::Spf => pages::spf::SpfPage().into_any(),
                 Page::Dkim => pages::dkim::DkimPage().into_any(),
                 Page::Dmarc => pages::dmarc::DmarcPage().into_any(),
@@ -68,6 +70,7 @@ fn Header() -> impl IntoView {
 #[component]
 fn Footer() -> impl IntoView {
     let resolvers = use_resolvers();
+    let router = use_router();
     view! {
         <footer class="site-footer">
             <p>
@@ -75,6 +78,7 @@ fn Footer() -> impl IntoView {
                 <strong class="site-footer__resolver">{move || resolvers.order_label()}</strong>
                 " over DNS-over-HTTPS (change this on the Lookup page). mxray runs entirely in your browser; nothing you type is sent anywhere else."
             </p>
+            <p><a href=router.href(Page::Catalog, &[])>"Findings catalog"</a></p>
         </footer>
     }
 }

@@ -26,6 +26,8 @@ pub enum Page {
     Dmarc,
     Build,
     Lookup,
+    /// Every finding code, explained (linked from every finding; not in the navigation).
+    Catalog,
     NotFound,
 }
 
@@ -51,6 +53,7 @@ impl Page {
             Page::Dmarc => "dmarc",
             Page::Build => "build",
             Page::Lookup => "lookup",
+            Page::Catalog => "catalog",
         }
     }
 
@@ -64,6 +67,7 @@ impl Page {
             Page::Dmarc => "DMARC",
             Page::Build => "Build",
             Page::Lookup => "Lookup",
+            Page::Catalog => "Findings catalog",
             Page::NotFound => "Not found",
         }
     }
@@ -71,6 +75,7 @@ impl Page {
     fn from_slug(slug: &str) -> Page {
         match slug {
             "" | "index.html" => Page::Home,
+            "catalog" => Page::Catalog,
             _ => Page::NAV
                 .into_iter()
                 .find(|p| p.slug() == slug)

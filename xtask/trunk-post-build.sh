@@ -6,7 +6,7 @@
 # `Page::ALL` in src/route.rs (checked by the end-to-end tests, which open every page this way).
 set -eu
 : "${TRUNK_STAGING_DIR:?run by trunk}"
-for page in check spf dkim dmarc build lookup; do
+for page in check spf dkim dmarc build lookup catalog; do
   mkdir -p "$TRUNK_STAGING_DIR/$page"
   sed -e 's#href="\./#href="../#g' -e 's#src="\./#src="../#g' \
     "$TRUNK_STAGING_DIR/index.html" > "$TRUNK_STAGING_DIR/$page/index.html"

@@ -2,7 +2,9 @@
 //! never HTML), the list worst first with code, RFC, message and fix, and a Copy button per fix.
 
 use leptos::prelude::*;
-use mxray_core::finding::{Finding, Severity, segments};
+use mxray_core::finding::{Finding, Severity, rfc_url, segments};
+
+use crate::route::{Page, use_router};
 
 fn severity_class(severity: Option<Severity>) -> &'static str {
     match severity {
@@ -42,6 +44,7 @@ pub(crate) fn MarkedRecord(text: String, findings: Vec<Finding>) -> impl IntoVie
 /// Findings, worst first, each with its code, RFC, message and fix.
 #[component]
 pub(crate) fn FindingList(findings: Vec<Finding>) -> impl IntoView {
+    let router = use_router();
     let mut findings = findings;
     findings.sort_by_key(|f| core::cmp::Reverse(f.severity));
     (!findings.is_empty()).then(|| {
@@ -56,9 +59,13 @@ pub(crate) fn FindingList(findings: Vec<Finding>) -> impl IntoView {
                                 <p class="finding__head">
                                     <span class="finding__severity">{f.severity.as_str()}</span>
                                     " "
-                                    <code class="finding__code">{f.code}</code>
+                                    <a class="finding__code" href=format!("{}#{}", router.href(Page::Catalog, &[]), f.code)
+                                        title="What this finding means"><code>{f.code}</code></a>
                                     " · "
-                                    <span class="finding__rfc">{f.rfc}</span>
+                                    {match rfc_url(f.rfc) {
+                                        Some(url) => view! { <a class="finding__rfc" href=url rel="noreferrer" target="_blank">{f.rfc}</a> }.into_any(),
+                                        None => view! { <span class="finding__rfc">{f.rfc}</span> }.into_any(),
+                                    }}
                                 </p>
                                 <p class="finding__message">{f.message.clone()}</p>
                                 {f.fix.clone().map(|fix| view! { <Fix fix=fix/> })}

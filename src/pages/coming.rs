@@ -6,12 +6,6 @@ use crate::route::{Page, use_router};
 
 fn plan(page: Page) -> &'static str {
     match page {
-        Page::Check => {
-            "One report for a domain across SPF, DKIM, DMARC, MX, reverse DNS, mail client configuration, MTA-STS, TLS-RPT and BIMI."
-        }
-        Page::Spf => {
-            "The SPF policy with every problem underlined, its include tree with the lookups each branch costs, and a sender test."
-        }
         Page::Build => {
             "Record builders: merge a vendor's include into your SPF, a DMARC wizard, and a zone-snippet linter."
         }

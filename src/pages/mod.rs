@@ -1,5 +1,7 @@
 //! One module per page. Pages are thin: they read the route, ask core, and render its values.
 
+pub mod catalog;
+pub mod check;
 pub mod coming;
 pub mod dkim;
 pub mod dmarc;

@@ -1,0 +1,573 @@
+//! The Check page (`check?domain=…&selectors=…&ip=…&srv=…`): one report across every area of a
+//! domain's mail DNS. A summary row per area first, then a section per area with its records,
+//! findings and fixes. Areas appear as their lookups finish, each with its own progress; one
+//! area failing never blanks the others. Core's `check` module decides everything; this page
+//! only shows it.
+
+use std::rc::Rc;
+
+use leptos::prelude::*;
+use leptos::task::spawn_local;
+use mxray_core::check::client::SrvState;
+use mxray_core::check::records::lint_policy;
+use mxray_core::check::{Area, AreaStatus, NoHttp, PolicyState, Progress, Report, Request, run};
+use mxray_core::dkim::discover::State as KeyState;
+use mxray_core::dns::doh::Clock;
+use mxray_core::dns::input::normalise;
+use mxray_core::finding::Finding;
+
+use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::doh::{BrowserFetch, BrowserIdna};
+use crate::resolver::use_resolvers;
+use crate::route::{Page, use_router};
+
+/// Why the page does not read the MTA-STS policy itself.
+const NO_POLICY_FETCH: &str = "browsers let a page read another site's file only when that site \
+    allows it (CORS), and this page talks to nothing but your DNS resolver.";
+
+/// The run's counts, for the footer line (and the benchmark, which reads it).
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+struct RunStats {
+    asked: u32,
+    sent: u32,
+    max_in_flight: u32,
+    elapsed_ms: f64,
+}
+
+fn split_list(text: &str) -> Vec<String> {
+    text.split([',', ' ', '\n', '\t'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+#[component]
+pub fn CheckPage() -> impl IntoView {
+    let router = use_router();
+    let resolvers = use_resolvers();
+    let domain_param = router.param("domain");
+    let selectors_param = router.param("selectors");
+    let ip_param = router.param("ip");
+    let srv_param = router.param("srv");
+    let policy_param = router.param("policy");
+
+    let domain_input = RwSignal::new(domain_param.get_untracked());
+    let selectors_input = RwSignal::new(selectors_param.get_untracked());
+    let ip_input = RwSignal::new(ip_param.get_untracked());
+    let srv_input = RwSignal::new(srv_param.get_untracked());
+    let policy_input = RwSignal::new(policy_param.get_untracked());
+    Effect::new(move |_| domain_input.set(domain_param.get()));
+    Effect::new(move |_| selectors_input.set(selectors_param.get()));
+    Effect::new(move |_| ip_input.set(ip_param.get()));
+    Effect::new(move |_| srv_input.set(srv_param.get()));
+
+    let report: RwSignal<Option<Report>> = RwSignal::new(None);
+    let progress: RwSignal<Progress> = RwSignal::new(Progress::default());
+    let error: RwSignal<Option<String>> = RwSignal::new(None);
+    let stats: RwSignal<Option<RunStats>> = RwSignal::new(None);
+    // Each run has a number; a run that is no longer the latest stops updating the page.
+    let generation = StoredValue::new(0u32);
+
+    let on_submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let href = router.href(
+            Page::Check,
+            &[
+                ("domain", domain_input.get_untracked().trim()),
+                ("selectors", selectors_input.get_untracked().trim()),
+                ("ip", ip_input.get_untracked().trim()),
+                ("srv", srv_input.get_untracked().trim()),
+            ],
+        );
+        router.navigate(&href, false);
+    };
+    let on_policy = move |ev: leptos::ev::Event| {
+        let text = event_target_value(&ev);
+        policy_input.set(text.clone());
+        router.replace_param("policy", &text);
+    };
+
+    Effect::new(move |_| {
+        let domain = domain_param.get();
+        let selectors = split_list(&selectors_param.get());
+        let ip_text = ip_param.get();
+        let srv = split_list(&srv_param.get());
+        let client = resolvers.client_tracked();
+        let run_id = generation.get_value().wrapping_add(1);
+        generation.set_value(run_id);
+        report.set(None);
+        stats.set(None);
+        error.set(None);
+        progress.set(Progress::default());
+        if domain.trim().is_empty() {
+            return;
+        }
+        let target = match normalise(&domain, &BrowserIdna) {
+            Ok(t) if t.reverse_of.is_none() => t,
+            Ok(_) => {
+                error.set(Some(format!(
+                    "{} is an IP address: enter a domain, and put the address in “Sending IP”.",
+                    domain.trim()
+                )));
+                return;
+            }
+            Err(e) => {
+                error.set(Some(e.to_string()));
+                return;
+            }
+        };
+        let ip = match ip_text.trim() {
+            "" => None,
+            text => match text.parse() {
+                Ok(ip) => Some(ip),
+                Err(_) => {
+                    error.set(Some(format!("{text} is not an IPv4 or IPv6 address.")));
+                    return;
+                }
+            },
+        };
+        let request = Request {
+            domain: target.name.to_string(),
+            selectors,
+            ip,
+            srv,
+        };
+        spawn_local(async move {
+            let session = crate::doh::session(&client);
+            let started = BrowserFetch.now_ms();
+            let done_count = std::cell::Cell::new(0usize);
+            let current = move || generation.get_value() == run_id;
+            let notify = |r: &Report, p: &Progress| {
+                if !current() {
+                    return;
+                }
+                progress.set(p.clone());
+                let done = p.areas.iter().filter(|a| a.done).count();
+                if done != done_count.get() {
+                    done_count.set(done);
+                    report.set(Some(r.clone()));
+                }
+            };
+            let finished = run(
+                &session,
+                &NoHttp(""),
+                Some(NO_POLICY_FETCH),
+                &request,
+                &notify,
+            )
+            .await;
+            if current() {
+                let s = session.stats();
+                stats.set(Some(RunStats {
+                    asked: s.asked,
+                    sent: s.sent,
+                    max_in_flight: s.max_in_flight,
+                    elapsed_ms: BrowserFetch.now_ms() - started,
+                }));
+                report.set(Some(finished));
+            }
+        });
+    });
+
+    let running = move || report.with(Option::is_none) && error.with(Option::is_none)
+        || stats.with(Option::is_none) && report.with(Option::is_some);
+
+    view! {
+        <section class="page check-page">
+            <h1>"Check a domain"</h1>
+            <p class="lede">"Everything that decides whether a domain's mail is delivered: MX, SPF, DKIM, DMARC, reverse DNS, MTA-STS, TLS-RPT, BIMI, mail client setup and DNSSEC, in one report with a fix for every problem."</p>
+            <form class="query-form check-form" role="search" on:submit=on_submit>
+                <div class="field field--grow">
+                    <label for="check-domain">"Domain"</label>
+                    <input id="check-domain" name="domain" type="text" inputmode="url" autocomplete="off"
+                        autocapitalize="off" spellcheck="false" placeholder="example.com" required
+                        prop:value=move || domain_input.get()
+                        on:input=move |ev| domain_input.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="check-selectors">"DKIM selectors " <span class="field__hint">"(optional)"</span></label>
+                    <input id="check-selectors" name="selectors" type="text" autocomplete="off"
+                        autocapitalize="off" spellcheck="false" placeholder="s1, google"
+                        prop:value=move || selectors_input.get()
+                        on:input=move |ev| selectors_input.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="check-ip">"Sending IP " <span class="field__hint">"(optional)"</span></label>
+                    <input id="check-ip" name="ip" type="text" inputmode="decimal" autocomplete="off"
+                        spellcheck="false" placeholder="192.0.2.25"
+                        prop:value=move || ip_input.get()
+                        on:input=move |ev| ip_input.set(event_target_value(&ev))/>
+                </div>
+                <div class="field">
+                    <label for="check-srv">"More SRV names " <span class="field__hint">"(optional)"</span></label>
+                    <input id="check-srv" name="srv" type="text" autocomplete="off"
+                        autocapitalize="off" spellcheck="false" placeholder="_xmpp-client._tcp"
+                        prop:value=move || srv_input.get()
+                        on:input=move |ev| srv_input.set(event_target_value(&ev))/>
+                </div>
+                <button class="button" type="submit">"Check"</button>
+            </form>
+            {move || error.get().map(|e| view! { <p class="alert alert--error" role="alert">{e}</p> })}
+            {move || {
+                let domain = domain_param.get();
+                (!domain.trim().is_empty() && error.with(Option::is_none)).then(|| view! {
+                    <Summary report=report progress=progress/>
+                    <p class="progress" role="status">
+                        {move || if running() { "Checking…".to_owned() } else { String::new() }}
+                    </p>
+                })
+            }}
+            {move || report.get().map(|r| view! { <Sections report=r policy=policy_input on_policy=on_policy/> })}
+            {move || stats.get().map(|s| view! {
+                <p class="check-stats" data-asked=s.asked data-sent=s.sent data-max-in-flight=s.max_in_flight
+                    data-elapsed-ms=format!("{:.0}", s.elapsed_ms)>
+                    {format!(
+                        "{} DNS questions, {} sent (the rest answered by this check's cache), at most {} in flight at once, {:.0} ms.",
+                        s.asked, s.sent, s.max_in_flight, s.elapsed_ms
+                    )}
+                </p>
+            })}
+            {move || {
+                let finished = stats.with(Option::is_some);
+                report.get().filter(|_| finished).map(|r| {
+                    let domain = r.domain().to_owned();
+                    let md = r.to_markdown();
+                    view! {
+                        <div class="check-export">
+                            <ExportLink file_name=format!("mxray-check-{domain}.json") json=r.to_json()/>
+                            <p class="actions">
+                                <a class="button button--secondary" download=format!("mxray-check-{domain}.md")
+                                    href=format!("data:text/markdown;charset=utf-8,{}", String::from(js_sys::encode_uri_component(&md)))>
+                                    "Download the report (Markdown)"
+                                </a>
+                                " "
+                                <button class="button button--secondary" type="button"
+                                    on:click=move |_| { let _ = window().print(); }>
+                                    "Print"
+                                </button>
+                            </p>
+                        </div>
+                    }
+                })
+            }}
+        </section>
+    }
+}
+
+/// One row per area: its status, a line saying why, and its progress while it runs.
+#[component]
+fn Summary(report: RwSignal<Option<Report>>, progress: RwSignal<Progress>) -> impl IntoView {
+    view! {
+        <table class="check-summary">
+            <caption class="visually-hidden">"Summary by area"</caption>
+            <thead><tr><th scope="col">"Area"</th><th scope="col">"Result"</th><th scope="col">"Why"</th></tr></thead>
+            <tbody>
+                {Area::ALL.into_iter().map(|area| {
+                    let summary = move || report.with(|r| r.as_ref().map(|r| r.summary(area)));
+                    let status = move || summary().map_or(AreaStatus::Pending, |s| s.status);
+                    view! {
+                        <tr class=move || format!("check-row check-row--{}", status().key()) data-area=area.key()>
+                            <th scope="row"><a href=format!("#area-{}", area.key())>{area.title()}</a></th>
+                            <td class="check-row__status">
+                                <span class=move || format!("status status--{}", status().key())>{move || status().words()}</span>
+                            </td>
+                            <td class="check-row__line">
+                                {move || {
+                                    let p = progress.with(|p| p.of(area));
+                                    match summary() {
+                                        Some(s) if s.status != AreaStatus::Pending => s.line,
+                                        _ if p.asked == 0 => "Waiting…".to_owned(),
+                                        _ => format!("{} of {} answers in", p.answered, p.asked),
+                                    }
+                                }}
+                            </td>
+                        </tr>
+                    }
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// A section per finished area.
+#[component]
+fn Sections(
+    report: Report,
+    policy: RwSignal<String>,
+    on_policy: impl Fn(leptos::ev::Event) + Copy + 'static,
+) -> impl IntoView {
+    let report = Rc::new(report);
+    let router = use_router();
+    let domain = report.domain().to_owned();
+    Area::ALL
+        .into_iter()
+        .filter(|a| report.summary(*a).status != AreaStatus::Pending)
+        .map(|area| {
+            let findings: Vec<Finding> = report.findings(area).into_iter().cloned().collect();
+            let body = area_body(&report, area, &domain, router);
+            let extra = (area == Area::MtaSts).then(|| {
+                let hosts: Vec<String> = report
+                    .mx
+                    .as_ref()
+                    .map(|m| m.hosts().iter().map(|h| h.host.name.clone()).collect())
+                    .unwrap_or_default();
+                let has_record = report.mta_sts.as_ref().is_some_and(|m| m.record.is_some());
+                has_record.then(|| view! { <PastedPolicy policy=policy on_policy=on_policy hosts=hosts/> })
+            });
+            let status = report.summary(area).status;
+            view! {
+                <section class=format!("check-area check-area--{}", status.key()) id=format!("area-{}", area.key())
+                    aria-labelledby=format!("area-{}-title", area.key())>
+                    <h2 id=format!("area-{}-title", area.key())>
+                        {area.title()} " " <span class=format!("status status--{}", status.key())>{status.words()}</span>
+                    </h2>
+                    {body}
+                    {if findings.is_empty() {
+                        view! { <p class="check-area__ok">"No problems found."</p> }.into_any()
+                    } else {
+                        view! { <FindingList findings=findings/> }.into_any()
+                    }}
+                    {extra}
+                </section>
+            }
+        })
+        .collect_view()
+}
+
+/// The MTA-STS policy pasted by the user, checked against the MX hosts.
+#[component]
+fn PastedPolicy(
+    policy: RwSignal<String>,
+    on_policy: impl Fn(leptos::ev::Event) + 'static,
+    hosts: Vec<String>,
+) -> impl IntoView {
+    let checked = Memo::new(move |_| {
+        let text = policy.get();
+        (!text.trim().is_empty()).then(|| lint_policy(&text, &hosts))
+    });
+    view! {
+        <div class="field paste">
+            <label for="check-policy">"Paste the MTA-STS policy to check it against the MX hosts"</label>
+            <textarea id="check-policy" rows="5" spellcheck="false" autocomplete="off"
+                placeholder="version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800"
+                prop:value=move || policy.get()
+                on:input=on_policy></textarea>
+        </div>
+        {move || checked.get().map(|p| if p.findings.is_empty() {
+            view! { <p class="alert alert--ok" role="status">"The pasted policy is valid and covers every MX host."</p> }.into_any()
+        } else {
+            view! { <div aria-live="polite"><FindingList findings=p.findings.clone()/></div> }.into_any()
+        })}
+    }
+}
+
+fn records_list(items: Vec<String>) -> impl IntoView {
+    (!items.is_empty()).then(|| {
+        view! {
+            <ul class="check-records">
+                {items.into_iter().map(|i| view! { <li><code>{i}</code></li> }).collect_view()}
+            </ul>
+        }
+    })
+}
+
+fn area_body(
+    report: &Report,
+    area: Area,
+    domain: &str,
+    router: crate::route::Router,
+) -> AnyView {
+    let more = |page: Page, label: &'static str, params: Vec<(&'static str, String)>| {
+        let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        view! { <p><a href=router.href(page, &pairs)>{label}</a></p> }
+    };
+    match area {
+        Area::Mx => {
+            let hosts: Vec<String> = report
+                .mx
+                .iter()
+                .flat_map(|m| m.hosts())
+                .map(|h| {
+                    let addresses: Vec<String> =
+                        h.host.addresses().iter().map(ToString::to_string).collect();
+                    format!(
+                        "{} {}  →  {}",
+                        h.preference,
+                        h.host.name,
+                        if addresses.is_empty() {
+                            "no address".to_owned()
+                        } else {
+                            addresses.join(", ")
+                        }
+                    )
+                })
+                .collect();
+            records_list(hosts).into_any()
+        }
+        Area::Spf => {
+            let spf = report.spf.as_ref();
+            let text = spf.and_then(|s| s.analysis.nodes.first()).and_then(|n| {
+                n.text
+                    .clone()
+                    .map(|t| view! { <MarkedRecord text=t findings=n.findings.clone()/> })
+            });
+            let sender = spf.and_then(|s| s.sender.as_ref()).map(|(ip, e)| {
+                view! { <p>{format!("Mail from {ip}: SPF {} ({})", e.result.name(), e.reason)}</p> }
+            });
+            let lookups = spf.map(|s| {
+                view! { <p>{format!("{} of 10 DNS lookups, {} void lookups.", s.analysis.lookups, s.analysis.voids)}</p> }
+            });
+            view! {
+                {text}
+                {lookups}
+                {sender}
+                {more(Page::Spf, "The include tree and a sender test on the SPF page", vec![("domain", domain.to_owned())])}
+            }
+            .into_any()
+        }
+        Area::Dkim => {
+            let keys: Vec<String> = report
+                .dkim
+                .iter()
+                .flat_map(|d| &d.selectors)
+                .filter(|s| s.is_interesting())
+                .map(|s| match &s.state {
+                    KeyState::Found(records) => format!(
+                        "{}._domainkey.{domain}: {}",
+                        s.selector,
+                        records.first().map(|r| r.key.words()).unwrap_or_default()
+                    ),
+                    KeyState::Failed(why) => format!("{}: lookup failed ({why})", s.selector),
+                    _ => format!("{}._domainkey.{domain}: no key", s.selector),
+                })
+                .collect();
+            let probed = report.dkim.as_ref().map_or(0, |d| d.common_probed);
+            let selectors = report.request.selectors.join(" ");
+            view! {
+                {records_list(keys)}
+                <p class="check-note">{format!("{probed} common provider selectors were probed; give yours above if it is not found.")}</p>
+                {more(Page::Dkim, "Keys in detail on the DKIM page", vec![("domain", domain.to_owned()), ("selectors", selectors)])}
+            }
+            .into_any()
+        }
+        Area::Dmarc => {
+            let record = report.dmarc.as_ref().and_then(|d| d.applied.as_ref()).map(|a| {
+                view! {
+                    <p>{format!("_dmarc.{}:", a.domain)}</p>
+                    <MarkedRecord text=a.record.text.clone() findings=a.record.findings.clone()/>
+                }
+            });
+            view! {
+                {record}
+                {more(Page::Dmarc, "The tree walk and report destinations on the DMARC page", vec![("domain", domain.to_owned())])}
+            }
+            .into_any()
+        }
+        Area::ReverseDns => {
+            let rows: Vec<String> = report
+                .rdns
+                .iter()
+                .flat_map(|r| &r.entries)
+                .map(|e| {
+                    let who = match &e.role {
+                        mxray_core::check::rdns::Role::Mx(h) => h.clone(),
+                        mxray_core::check::rdns::Role::Sender => "sending IP".to_owned(),
+                    };
+                    let names: Vec<String> = e
+                        .names
+                        .iter()
+                        .map(|n| {
+                            format!(
+                                "{} ({})",
+                                n.name,
+                                if n.confirmed { "confirmed" } else { "not confirmed" }
+                            )
+                        })
+                        .collect();
+                    format!(
+                        "{} ({who})  →  {}",
+                        e.ip,
+                        if names.is_empty() {
+                            "no PTR".to_owned()
+                        } else {
+                            names.join(", ")
+                        }
+                    )
+                })
+                .collect();
+            records_list(rows).into_any()
+        }
+        Area::MtaSts => {
+            let Some(m) = &report.mta_sts else {
+                return ().into_any();
+            };
+            let record = m.record.as_ref().map(|r| {
+                view! {
+                    <p>{format!("{}:", m.published.name)}</p>
+                    <MarkedRecord text=r.text.clone() findings=r.findings.clone()/>
+                }
+            });
+            let policy = match &m.policy {
+                Some(PolicyState::Read(p)) => Some(view! { <pre class="check-policy">{p.text.clone()}</pre> }.into_any()),
+                Some(_) => Some(view! {
+                    <p>"Policy file: " <a href=m.policy_url.clone() rel="noreferrer" target="_blank">{m.policy_url.clone()}</a></p>
+                }.into_any()),
+                None => None,
+            };
+            view! { {record} {policy} }.into_any()
+        }
+        Area::TlsRpt | Area::Bimi => {
+            let a = if area == Area::TlsRpt {
+                &report.tlsrpt
+            } else {
+                &report.bimi
+            };
+            a.as_ref()
+                .and_then(|a| {
+                    a.record.as_ref().map(|r| {
+                        view! {
+                            <p>{format!("{}:", a.published.name)}</p>
+                            <MarkedRecord text=r.text.clone() findings=r.findings.clone()/>
+                        }
+                    })
+                })
+                .into_any()
+        }
+        Area::ClientConfig => {
+            let Some(c) = &report.client else {
+                return ().into_any();
+            };
+            let mut rows = Vec::new();
+            for (label, h) in [("autoconfig", &c.autoconfig), ("autodiscover", &c.autodiscover)] {
+                let addresses: Vec<String> = h.addresses().iter().map(ToString::to_string).collect();
+                rows.push(format!(
+                    "{label}.{domain}: {}",
+                    if addresses.is_empty() {
+                        "not published".to_owned()
+                    } else {
+                        addresses.join(", ")
+                    }
+                ));
+            }
+            for s in &c.srv {
+                let what = match &s.state {
+                    SrvState::Targets(t) => t
+                        .iter()
+                        .map(|t| format!("{} {} {} {}", t.priority, t.weight, t.port, t.target))
+                        .collect::<Vec<_>>()
+                        .join("; "),
+                    SrvState::NotOffered => "not offered (\".\")".to_owned(),
+                    SrvState::Missing => "not published".to_owned(),
+                    SrvState::Failed(why) => format!("failed: {why}"),
+                };
+                rows.push(format!("{}: {what}", s.name));
+            }
+            records_list(rows).into_any()
+        }
+        Area::Dnssec => view! {
+            <p class="check-note">"The page does not validate DNSSEC itself: this is what the resolver reports with its AD (authenticated data) bit."</p>
+        }
+        .into_any(),
+    }
+}
