@@ -170,8 +170,10 @@ pub fn CheckPage() -> impl IntoView {
         });
     });
 
-    let running = move || report.with(Option::is_none) && error.with(Option::is_none)
-        || stats.with(Option::is_none) && report.with(Option::is_some);
+    let running = move || {
+        report.with(Option::is_none) && error.with(Option::is_none)
+            || stats.with(Option::is_none) && report.with(Option::is_some)
+    };
 
     view! {
         <section class="page check-page">
@@ -372,12 +374,7 @@ fn records_list(items: Vec<String>) -> impl IntoView {
     })
 }
 
-fn area_body(
-    report: &Report,
-    area: Area,
-    domain: &str,
-    router: crate::route::Router,
-) -> AnyView {
+fn area_body(report: &Report, area: Area, domain: &str, router: crate::route::Router) -> AnyView {
     let more = |page: Page, label: &'static str, params: Vec<(&'static str, String)>| {
         let pairs: Vec<(&str, &str)> = params.iter().map(|(k, v)| (*k, v.as_str())).collect();
         view! { <p><a href=router.href(page, &pairs)>{label}</a></p> }

@@ -3,9 +3,11 @@
 //! - `serve [--release] [--demo]`: install what is missing, build and serve the app on
 //!   http://127.0.0.1:8080; `--demo` also runs the fixture DoH server on the demo zones.
 //! - `test`: every check and test, in order, stopping at the first failure.
+//! - `bench`: time a full check of the perf zone with the CLI and in headless Chromium.
 //! - `setup`: only install the toolchain.
 //! - `doh-fixture`: the fixture DNS-over-HTTPS server on its own.
 
+mod bench;
 mod doh;
 mod fuzz;
 mod serve;
@@ -57,6 +59,9 @@ enum Task {
         #[arg(long, default_value_t = 60)]
         seconds: u64,
     },
+    /// Measure a full check of the perf zone (50 ms per answer) with the CLI and in headless
+    /// Chromium: questions, most in flight, wall time, and its ratio to the dependency bound
+    Bench,
     /// Install the toolchain only (wasm32 target, trunk, wasm-bindgen-cli, wasm-opt, Chromium)
     Setup,
     /// Run the fixture DNS-over-HTTPS server (RFC 8484) on master-file zones
@@ -138,6 +143,7 @@ fn main() -> ExitCode {
         Task::Test => test::run_all(),
         Task::E2e => test::run_e2e_only(),
         Task::Fuzz { target, seconds } => fuzz::fuzz(&target, seconds),
+        Task::Bench => bench::bench(),
         Task::Setup => tools::ensure_build_tools().and_then(|()| tools::ensure_chromium()),
         Task::DohFixture {
             zones,

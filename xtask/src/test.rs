@@ -236,15 +236,18 @@ fn stages(p: &mut Pipeline) -> Result<()> {
 }
 
 /// The fault rules the end-to-end tests rely on: `<mode>.faults.test` shows each fault.
+/// Two more fail one area each of the Check page's `partial.check.test`.
 pub fn e2e_faults() -> Vec<doh::FaultRule> {
+    let rule = |fault, name: &str| doh::FaultRule {
+        fault,
+        name: Some(hickory_proto::rr::Name::from_ascii(name).expect("valid name")),
+    };
     doh::Fault::all()
-        .map(|fault| doh::FaultRule {
-            fault,
-            name: Some(
-                hickory_proto::rr::Name::from_ascii(format!("{}.faults.test.", fault.name()))
-                    .expect("valid name"),
-            ),
-        })
+        .map(|fault| rule(fault, &format!("{}.faults.test.", fault.name())))
+        .chain([
+            rule(doh::Fault::ServFail, "_dmarc.partial.check.test."),
+            rule(doh::Fault::Refused, "_smtp._tls.partial.check.test."),
+        ])
         .collect()
 }
 
@@ -279,6 +282,10 @@ fn end_to_end(p: &mut Pipeline) -> Result<()> {
         .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
         .collect();
     files.sort();
+    // `MXRAY_E2E_ONLY=check cargo xtask e2e` runs only the files whose name contains `check`.
+    if let Ok(only) = std::env::var("MXRAY_E2E_ONLY") {
+        files.retain(|f| f.to_string_lossy().contains(&only));
+    }
     if files.is_empty() {
         return Err("no tests/e2e/*.test.mjs files".into());
     }

@@ -424,6 +424,7 @@ fn build_response(
         Some(Fault::Refused) => response.metadata.response_code = ResponseCode::Refused,
         _ => {
             let answer = shared.zones.answer(qname, qtype);
+            response.metadata.authentic_data = shared.zones.authentic(qname);
             response.metadata.response_code = answer.rcode;
             response.add_answers(answer.answers);
             response.add_authorities(answer.authority);

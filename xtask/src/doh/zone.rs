@@ -19,6 +19,9 @@ use hickory_proto::serialize::txt::Parser;
 #[derive(Debug, Default)]
 pub struct ZoneStore {
     names: BTreeMap<LowerName, Vec<Record>>,
+    /// Apexes of zones whose file says `; fixture: authentic-data`: answers about names in them
+    /// carry the AD bit, as a validating resolver sets it for a signed zone.
+    signed: Vec<LowerName>,
 }
 
 /// The answer to one question.
@@ -61,7 +64,13 @@ impl ZoneStore {
     /// and stored as type 99 with the TXT wire data, which is what type 99 carries.
     pub fn add_zone_text(&mut self, text: &str) -> Result<(), String> {
         let (plain, spf) = split_spf_lines(text);
+        let signed = text
+            .lines()
+            .any(|l| l.trim() == "; fixture: authentic-data");
         for (key, set) in parse(&plain)? {
+            if signed && set.record_type() == RecordType::SOA {
+                self.signed.push(key.name.clone());
+            }
             let entry = self.names.entry(key.name.clone()).or_default();
             entry.extend(set.records_without_rrsigs().cloned());
         }
@@ -84,6 +93,12 @@ impl ZoneStore {
             }
         }
         Ok(())
+    }
+
+    /// Whether answers about `name` carry the AD bit (it is in a zone marked as signed).
+    pub fn authentic(&self, name: &Name) -> bool {
+        let lower = LowerName::from(name);
+        self.signed.iter().any(|apex| apex.zone_of(&lower))
     }
 
     /// How many owner names the store holds.

@@ -491,9 +491,9 @@ async fn mta_sts<H: HttpGet>(
         area.findings.push(Finding::new(
             "mta-sts.policy-not-read",
             format!(
-                "The policy at {} was not read: {reason} Open the address in a browser tab, or \
-                 run `mxray check` in a terminal, and paste the policy here to check it against \
-                 the MX records.",
+                "The policy at {} was not read: {reason} Open the address in a browser tab \
+                 (or run `mxray check DOMAIN` in a terminal) and paste the policy into the Check \
+                 page to check its mx: lines against the MX records.",
                 area.policy_url
             ),
         ));

@@ -1,0 +1,214 @@
+// The Check page against tests/zones/check.test.zone (and its reverse zones, signed.test):
+// every area in one report, one fixture domain per finding, streaming with a slow resolver,
+// areas that fail beside areas that work, parallelism from the fixture's query log, exports,
+// and the findings catalog.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { SUB, APP, DOH, open, finish, queryLog } from './harness.mjs';
+
+const checkUrl = (params, base = SUB) => {
+  const search = new URLSearchParams(params);
+  search.append('resolver', DOH);
+  return `${base}check?${search}`;
+};
+
+const done = (page) => page.waitForSelector('.check-stats', { timeout: 20000 });
+const row = async (page, area) => {
+  const r = page.locator(`.check-row[data-area="${area}"]`);
+  return {
+    status: (await r.locator('.status').textContent()).trim(),
+    line: (await r.locator('.check-row__line').textContent()).trim(),
+  };
+};
+const codes = async (page, area) =>
+  page.locator(`#area-${area} .finding`).evaluateAll((els) => els.map((e) => e.dataset.code));
+
+test('a good domain: every area passes or says it is not configured, no question twice, many in flight', async () => {
+  const before = queryLog().length;
+  const t = await open(checkUrl({ domain: 'good.check.test', selectors: 'sel', srv: '_xmpp-client._tcp' }));
+  const { page } = t;
+  await done(page);
+  const expect = {
+    mx: 'Passes', spf: 'Passes', dkim: 'Passes', dmarc: 'Passes', rdns: 'Passes', 'mta-sts': 'Passes',
+    'tls-rpt': 'Passes', bimi: 'Passes', client: 'Passes', dnssec: 'Not configured',
+  };
+  for (const [area, status] of Object.entries(expect)) {
+    assert.equal((await row(page, area)).status, status, area);
+  }
+  assert.match((await row(page, 'mx')).line, /2 hosts: mx1\.good\.check\.test \(10\)/);
+  assert.match((await row(page, 'rdns')).line, /4 of 4 addresses forward-confirmed/);
+  assert.match((await row(page, 'dkim')).line, /1 key: sel \(RSA, 2048 bits\)/);
+  // The page cannot read the MTA-STS policy and says why, plainly.
+  assert.deepEqual(await codes(page, 'mta-sts'), ['mta-sts.policy-not-read']);
+  assert.match(await page.locator('#area-mta-sts').textContent(), /talks to nothing but your DNS resolver/);
+  assert.match(await page.locator('#area-client').textContent(), /_xmpp-client\._tcp\.good\.check\.test: 5 0 5222 mx1\.good\.check\.test/);
+  const log = queryLog().slice(before).filter((q) => q.method !== 'OPTIONS');
+  const asked = log.map((q) => `${q.name} ${q.type}`);
+  assert.equal(new Set(asked).size, asked.length, `no (name, type) twice: ${asked.join(', ')}`);
+  // More than one question in flight at once: intervals overlap in the server's log.
+  let most = 0;
+  for (const q of log) {
+    const overlapping = log.filter((o) => o.start_ms < q.end_ms && q.start_ms < o.end_ms).length;
+    most = Math.max(most, overlapping);
+  }
+  assert.ok(most > 1, `questions overlap (at most ${most} at once)`);
+  const stats = page.locator('.check-stats');
+  assert.ok(Number(await stats.getAttribute('data-max-in-flight')) > 1);
+  assert.equal(Number(await stats.getAttribute('data-sent')), asked.length, 'the page counts what the server saw');
+  await finish(t, assert);
+});
+
+const CASES = [
+  ['nullmx', 'spf', ['mx.null-spf']],
+  ['nomx', 'mx', ['mx.none']],
+  ['badmx', 'mx', ['mx.target-cname', 'mx.target-ip', 'mx.target-missing', 'mx.tld-missing', 'mx.target-origin-appended', 'mx.private-address']],
+  ['mixed', 'mx', ['mx.null-with-others', 'mx.no-ipv6']],
+  ['rdns', 'rdns', ['rdns.not-confirmed', 'rdns.generic', 'rdns.missing', 'rdns.multiple']],
+  ['client', 'client', ['srv.target-cname', 'srv.target-ip', 'srv.target-missing', 'srv.port', 'client.no-implicit-tls', 'client.private-address']],
+  ['sts-nohost', 'mta-sts', ['mta-sts.policy-host-missing']],
+  ['sts-badid', 'mta-sts', ['mta-sts.id']],
+  ['sts-two', 'mta-sts', ['mta-sts.multiple-records']],
+  ['sts-version', 'mta-sts', ['mta-sts.version']],
+  ['sts-near', 'mta-sts', ['mta-sts.none']],
+  ['sts-syntax', 'mta-sts', ['mta-sts.syntax']],
+  ['tlsrpt-bad', 'tls-rpt', ['tlsrpt.bad-uri']],
+  ['tlsrpt-norua', 'tls-rpt', ['tlsrpt.no-rua']],
+  ['tlsrpt-two', 'tls-rpt', ['tlsrpt.multiple-records']],
+  ['tlsrpt-version', 'tls-rpt', ['tlsrpt.version']],
+  ['tlsrpt-syntax', 'tls-rpt', ['tlsrpt.syntax']],
+  ['bimi-bad', 'bimi', ['bimi.logo-url', 'bimi.authority-url']],
+  ['bimi-noa', 'bimi', ['bimi.no-authority', 'bimi.dmarc-not-enforced']],
+  ['bimi-off', 'bimi', ['bimi.declined']],
+  ['bimi-two', 'bimi', ['bimi.multiple-records']],
+  ['bimi-version', 'bimi', ['bimi.version']],
+  ['bimi-syntax', 'bimi', ['bimi.syntax']],
+];
+
+test('one fixture domain per finding: each shows in its area', async () => {
+  const t = await open(checkUrl({ domain: 'good.check.test' }));
+  const { page } = t;
+  await done(page);
+  for (const [domain, area, expected] of CASES) {
+    await page.fill('#check-domain', `${domain}.check.test`);
+    await page.fill('#check-srv', domain === 'client' ? '_xmpp-client._tcp' : '');
+    await page.click('.check-form button[type=submit]');
+    await page.waitForFunction((d) => document.querySelector('.check-stats') && document.querySelector('#area-mx')
+      && location.search.includes(`domain=${d}`), `${domain}.check.test`, { timeout: 20000 });
+    await done(page);
+    const got = await codes(page, area);
+    for (const code of expected) assert.ok(got.includes(code), `${domain}: ${code} in ${area} (${got.join(', ')})`);
+  }
+  await finish(t, assert);
+});
+
+test('a sending IP: its reverse DNS and SPF result', async () => {
+  const t = await open(checkUrl({ domain: 'good.check.test', ip: '198.51.100.21' }));
+  const { page } = t;
+  await done(page);
+  assert.match((await row(page, 'spf')).line, /198\.51\.100\.21 as good\.check\.test gets SPF fail/);
+  const got = await codes(page, 'rdns');
+  assert.ok(got.includes('rdns.generic'), got.join(', '));
+  assert.ok(got.includes('spf.sender-not-authorized') === false);
+  assert.ok((await codes(page, 'spf')).includes('spf.sender-not-authorized'));
+  await finish(t, assert);
+});
+
+test('areas stream in with their own progress when the resolver is slow', async () => {
+  const t = await open(checkUrl({ domain: "good.check.test" }));
+  const { page } = t;
+  await done(page);
+  // Hold every DoH answer back 300 ms, then check again: rows show progress before results.
+  await page.route((u) => u.href.startsWith(DOH), async (route) => {
+    await new Promise((r) => setTimeout(r, 300));
+    await route.continue();
+  });
+  await page.fill('#check-domain', 'rdns.check.test');
+  await page.click('.check-form button[type=submit]');
+  await page.waitForFunction(() => [...document.querySelectorAll('.check-row__line')].some((e) => / of \d+ answers in/.test(e.textContent)));
+  // Some area finished while others are still being looked up.
+  await page.waitForFunction(() => {
+    const s = [...document.querySelectorAll('.check-row .status')].map((e) => e.textContent);
+    return s.includes('Checking') && s.some((x) => x !== 'Checking');
+  });
+  assert.equal(await page.locator('.check-stats').count(), 0, 'not finished yet');
+  await done(page);
+  assert.equal((await row(page, 'rdns')).status, 'Warnings');
+  await finish(t, assert);
+});
+
+test('a failing area never blanks the others', async () => {
+  const t = await open(checkUrl({ domain: 'partial.check.test' }));
+  const { page } = t;
+  await done(page);
+  assert.equal((await row(page, 'dmarc')).status, 'Lookup failed');
+  assert.equal((await row(page, 'tls-rpt')).status, 'Lookup failed');
+  assert.equal((await row(page, 'mx')).status, 'Passes');
+  assert.equal((await row(page, 'spf')).status, 'Passes');
+  assert.ok(await page.locator('#area-spf .spf-record').count() > 0, 'SPF shows its record');
+  await finish(t, assert);
+});
+
+test('DNSSEC is reported as the resolver reports it', async () => {
+  const t = await open(checkUrl({ domain: 'signed.test' }));
+  const { page } = t;
+  await done(page);
+  const r = await row(page, 'dnssec');
+  assert.equal(r.status, 'Passes');
+  assert.match(r.line, /validated by the resolver \(AD\)/);
+  assert.deepEqual(await codes(page, 'dnssec'), ['dnssec.validated']);
+  await finish(t, assert);
+});
+
+test('a pasted MTA-STS policy is checked against the MX hosts and kept in the URL', async () => {
+  const t = await open(checkUrl({ domain: 'good.check.test' }));
+  const { page } = t;
+  await done(page);
+  await page.fill('#check-policy', 'version: STSv1\nmode: enforce\nmx: mx1.good.check.test\nmax_age: 604800\n');
+  await page.waitForSelector('#area-mta-sts .finding[data-code="mta-sts.mx-not-covered"]');
+  assert.match(await page.locator('#area-mta-sts').textContent(), /mx2\.good\.check\.test matches no mx: line/);
+  assert.match(decodeURIComponent(page.url()), /policy=version: STSv1/);
+  await page.reload();
+  await done(page);
+  assert.match(await page.inputValue('#check-policy'), /mode: enforce/);
+  await finish(t, assert);
+});
+
+test('exports: JSON is the CLI report, Markdown has a row per area; print hides the form', async () => {
+  const t = await open(checkUrl({ domain: 'badmx.check.test' }));
+  const { page } = t;
+  await done(page);
+  const [json] = await Promise.all([page.waitForEvent('download'), page.click('text=Download the report (JSON)')]);
+  const report = JSON.parse(fs.readFileSync(await json.path(), 'utf8'));
+  assert.equal(report.domain, 'badmx.check.test');
+  assert.equal(report.errors, true);
+  assert.equal(report.areas.mx.status, 'error');
+  const [md] = await Promise.all([page.waitForEvent('download'), page.click('text=Download the report (Markdown)')]);
+  const text = fs.readFileSync(await md.path(), 'utf8');
+  assert.match(text, /^# Email DNS check: badmx\.check\.test/);
+  assert.match(text, /\| MX \| Errors \|/);
+  assert.match(text, /`mx\.tld-missing`/);
+  await page.emulateMedia({ media: 'print' });
+  assert.equal(await page.locator('.check-form').isVisible(), false);
+  assert.equal(await page.locator('#area-mx').isVisible(), true);
+  await finish(t, assert);
+});
+
+test('every finding links to the catalog, which explains every code', async () => {
+  const t = await open(checkUrl({ domain: 'badmx.check.test' }, APP));
+  const { page } = t;
+  await done(page);
+  const link = page.locator('#area-mx .finding[data-code="mx.tld-missing"] a.finding__code');
+  assert.match(await link.getAttribute('href'), /catalog#mx\.tld-missing$/);
+  const rfc = page.locator('#area-mx .finding[data-code="mx.target-cname"] a.finding__rfc');
+  assert.equal(await rfc.getAttribute('href'), 'https://www.rfc-editor.org/rfc/rfc2181#section-10.3');
+  await link.click();
+  await page.waitForSelector('.catalog');
+  const entry = page.locator('[id="mx.tld-missing"]');
+  assert.match(await entry.textContent(), /top-level domain that does not exist/);
+  const count = await page.locator('.catalog__entry').count();
+  assert.ok(count > 150, `${count} codes`);
+  await page.fill('#catalog-filter', 'null mx');
+  assert.ok(await page.locator('.catalog__entry:visible').count() < count);
+  await finish(t, assert);
+});
