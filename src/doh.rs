@@ -81,6 +81,11 @@ impl HttpGet for BrowserFetch {
         init.set_cache(web_sys::RequestCache::NoStore);
         init.set_headers(&headers);
         init.set_signal(Some(&controller.signal()));
+        // Questions off the check's long chains go to the back of the browser's queue (see
+        // core's dns::priority); browsers without fetch priority ignore the member.
+        if mxray_core::dns::priority::current() == mxray_core::dns::priority::Priority::Low {
+            let _ = js_sys::Reflect::set(&init, &"priority".into(), &"low".into());
+        }
         let request = web_sys::Request::new_with_str_and_init(url, &init)
             .map_err(|_| TransportError::Network)?;
 

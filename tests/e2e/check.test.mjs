@@ -64,6 +64,8 @@ const CASES = [
   ['nomx', 'mx', ['mx.none']],
   ['badmx', 'mx', ['mx.target-cname', 'mx.target-ip', 'mx.target-missing', 'mx.tld-missing', 'mx.target-origin-appended', 'mx.private-address']],
   ['mixed', 'mx', ['mx.null-with-others', 'mx.no-ipv6']],
+  ['hostfail', 'mx', ['mx.target-failed']],
+  ['unreach', 'mx', ['mx.target-missing', 'mx.no-reachable-host']],
   ['rdns', 'rdns', ['rdns.not-confirmed', 'rdns.generic', 'rdns.missing', 'rdns.multiple']],
   ['client', 'client', ['srv.target-cname', 'srv.target-ip', 'srv.target-missing', 'srv.port', 'client.no-implicit-tls', 'client.private-address']],
   ['sts-nohost', 'mta-sts', ['mta-sts.policy-host-missing']],
@@ -149,6 +151,20 @@ test('a failing area never blanks the others', async () => {
   await finish(t, assert);
 });
 
+test('a resolver that fails everything: every area says so, none is blank', async () => {
+  const t = await open(checkUrl({ domain: 'servfail.faults.test' }));
+  const { page } = t;
+  await done(page);
+  for (const area of ['mx', 'spf', 'dkim', 'dmarc', 'mta-sts', 'tls-rpt', 'bimi', 'client']) {
+    assert.equal((await row(page, area)).status, 'Lookup failed', area);
+  }
+  for (const [area, code] of [['mx', 'mx.lookup-failed'], ['mta-sts', 'mta-sts.lookup-failed'],
+    ['tls-rpt', 'tlsrpt.lookup-failed'], ['bimi', 'bimi.lookup-failed'], ['client', 'srv.lookup-failed']]) {
+    assert.ok((await codes(page, area)).includes(code), `${code} in ${area}`);
+  }
+  await finish(t, assert);
+});
+
 test('DNSSEC is reported as the resolver reports it', async () => {
   const t = await open(checkUrl({ domain: 'signed.test' }));
   const { page } = t;
@@ -171,6 +187,10 @@ test('a pasted MTA-STS policy is checked against the MX hosts and kept in the UR
   await page.reload();
   await done(page);
   assert.match(await page.inputValue('#check-policy'), /mode: enforce/);
+  await page.fill('#check-policy', 'version: STSv1\nmode: testing\nmx: *.good.check.test\nmax_age: 300\n');
+  await page.waitForSelector('#area-mta-sts .finding[data-code="mta-sts.testing"]');
+  assert.ok(await page.locator('#area-mta-sts .finding[data-code="mta-sts.max-age"]').count() === 1);
+  assert.equal(await page.locator('#area-mta-sts .finding[data-code="mta-sts.mx-not-covered"]').count(), 0, '*. covers both hosts');
   await finish(t, assert);
 });
 

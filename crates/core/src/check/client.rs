@@ -329,6 +329,16 @@ impl ClientConfig {
             .collect()
     }
 
+    /// Whether no question of the area got an answer.
+    pub fn failed(&self) -> bool {
+        matches!(self.autoconfig.state, HostState::Failed(_))
+            && matches!(self.autodiscover.state, HostState::Failed(_))
+            && self
+                .srv
+                .iter()
+                .all(|s| matches!(s.state, SrvState::Failed(_)))
+    }
+
     /// Whether anything at all is published for mail clients.
     pub fn configured(&self) -> bool {
         self.autoconfig.state == HostState::Resolves
@@ -374,6 +384,9 @@ pub async fn check<R: Resolver>(resolver: &R, domain: &str, extra: &[String]) ->
         srv,
         findings: Vec::new(),
     };
+    if config.failed() {
+        return config;
+    }
     if !config.configured() {
         config.findings.push(Finding::new(
             "client.none",

@@ -23,6 +23,7 @@ use core::net::IpAddr;
 use crate::dkim;
 use crate::dmarc;
 use crate::dns::doh::{HttpGet, HttpReply};
+use crate::dns::priority::{Priority, with_priority};
 use crate::dns::{Message, Name, Outcome, RecordType, Resolver, TransportError};
 use crate::finding::{Finding, Severity};
 use crate::join::{join, join_all};
@@ -254,7 +255,12 @@ impl<R: Resolver> Resolver for Tracked<'_, '_, R> {
     async fn query(&self, name: &Name, rtype: RecordType) -> Result<Message, TransportError> {
         self.shared.progress.borrow_mut().areas[self.area as usize].asked += 1;
         self.shared.tell();
-        let result = self.inner.query(name, rtype).await;
+        // MX with reverse DNS, and SPF, are the long chains; everything else is a leaf.
+        let priority = match self.area {
+            Area::Mx | Area::ReverseDns | Area::Spf => Priority::High,
+            _ => Priority::Low,
+        };
+        let result = with_priority(priority, self.inner.query(name, rtype)).await;
         if let Ok(message) = &result {
             let outcome = Outcome::from_message(message, rtype);
             if outcome.is_answer() {

@@ -355,6 +355,9 @@ impl Report {
                 let Some(c) = &self.client else {
                     return pending;
                 };
+                if c.failed() {
+                    return failed("no question was answered");
+                }
                 if !c.configured() {
                     return not_configured("Nothing for mail apps to set themselves up with");
                 }

@@ -10,6 +10,7 @@ pub mod input;
 pub mod name;
 pub mod outcome;
 pub mod present;
+pub mod priority;
 pub mod resolver;
 pub mod txt;
 pub mod wire;
