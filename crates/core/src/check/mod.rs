@@ -454,30 +454,19 @@ async fn mta_sts<H: HttpGet>(
         findings: Vec::new(),
         published,
     };
-    let name = area.published.name.clone();
-    match (&area.published.lookup, area.published.records.len()) {
-        (crate::dns::txt::TxtLookup::Failed(why), _) => {
-            area.findings.push(Finding::new(
-                "mta-sts.lookup-failed",
-                format!("{name} could not be looked up: {why}."),
-            ));
-            return area;
-        }
-        (_, 0) => {
-            area.findings
-                .push(not_configured("mta-sts.none", &area.published, "v=STSv1"));
-            return area;
-        }
-        (_, 1) => {}
-        (_, n) => area.findings.push(Finding::new(
+    let Some(text) = pick(
+        &area.published,
+        [
+            "mta-sts.lookup-failed",
+            "mta-sts.none",
             "mta-sts.multiple-records",
-            format!(
-                "{name} has {n} records starting with v=STSv1; senders treat that as no \
-                 MTA-STS at all. Keep one."
-            ),
-        )),
-    }
-    area.record = Some(records::lint_sts_record(&area.published.records[0]));
+        ],
+        "v=STSv1",
+        &mut area.findings,
+    ) else {
+        return area;
+    };
+    area.record = Some(records::lint_sts_record(&text));
     if area.policy_host.state != host::HostState::Resolves {
         area.findings.push(Finding::new(
             "mta-sts.policy-host-missing",
@@ -580,23 +569,58 @@ fn not_configured(code: &'static str, published: &records::Published, version: &
     }
 }
 
+/// The record of `published` to read, after the findings about the name itself: the lookup
+/// failed, there is none (or only one that does not start with the version), or there are
+/// several (receivers then ignore them all; the first is still read, so its problems show).
+/// `codes` are the area's lookup-failed, none and multiple-records codes.
+fn pick(
+    published: &records::Published,
+    codes: [&'static str; 3],
+    version: &str,
+    findings: &mut Vec<Finding>,
+) -> Option<String> {
+    let name = &published.name;
+    match (&published.lookup, published.records.len()) {
+        (crate::dns::txt::TxtLookup::Failed(why), _) => {
+            findings.push(Finding::new(
+                codes[0],
+                format!("{name} could not be looked up: {why}."),
+            ));
+            return None;
+        }
+        (_, 0) => {
+            findings.push(not_configured(codes[1], published, version));
+            return None;
+        }
+        (_, 1) => {}
+        (_, n) => findings.push(Finding::new(
+            codes[2],
+            format!(
+                "{name} has {n} records starting with {version}; receivers ignore them all. \
+                 Keep one."
+            ),
+        )),
+    }
+    published.records.first().cloned()
+}
+
 fn txt_area(
     published: records::Published,
     lint: fn(&str) -> records::TagRecord,
     prefix: &str,
 ) -> TxtArea {
-    let (none, multiple, failed, version) = if prefix == "bimi" {
+    let (codes, version) = if prefix == "bimi" {
         (
-            "bimi.none",
-            "bimi.multiple-records",
-            "bimi.lookup-failed",
+            ["bimi.lookup-failed", "bimi.none", "bimi.multiple-records"],
             "v=BIMI1",
         )
     } else {
         (
-            "tlsrpt.none",
-            "tlsrpt.multiple-records",
-            "tlsrpt.lookup-failed",
+            [
+                "tlsrpt.lookup-failed",
+                "tlsrpt.none",
+                "tlsrpt.multiple-records",
+            ],
             "v=TLSRPTv1",
         )
     };
@@ -605,26 +629,10 @@ fn txt_area(
         findings: Vec::new(),
         published,
     };
-    let name = area.published.name.clone();
-    match (&area.published.lookup, area.published.records.len()) {
-        (crate::dns::txt::TxtLookup::Failed(why), _) => {
-            area.findings.push(Finding::new(
-                failed,
-                format!("{name} could not be looked up: {why}."),
-            ));
-            return area;
-        }
-        (_, 0) => {
-            area.findings.push(not_configured(none, &area.published, version));
-            return area;
-        }
-        (_, 1) => {}
-        (_, n) => area.findings.push(Finding::new(
-            multiple,
-            format!("{name} has {n} records starting with {version}; receivers ignore them all. Keep one."),
-        )),
-    }
-    area.record = Some(lint(&area.published.records[0]));
+    let Some(text) = pick(&area.published, codes, version, &mut area.findings) else {
+        return area;
+    };
+    area.record = Some(lint(&text));
     area
 }
 
