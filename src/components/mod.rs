@@ -1,3 +1,4 @@
 //! Components more than one page uses.
 
 pub mod findings;
+pub mod form;

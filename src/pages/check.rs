@@ -17,6 +17,7 @@ use mxray_core::dns::input::normalise;
 use mxray_core::finding::Finding;
 
 use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::components::form::{DomainField, PasteField, editable};
 use crate::doh::{BrowserFetch, BrowserIdna};
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
@@ -52,15 +53,11 @@ pub fn CheckPage() -> impl IntoView {
     let srv_param = router.param("srv");
     let policy_param = router.param("policy");
 
-    let domain_input = RwSignal::new(domain_param.get_untracked());
-    let selectors_input = RwSignal::new(selectors_param.get_untracked());
-    let ip_input = RwSignal::new(ip_param.get_untracked());
-    let srv_input = RwSignal::new(srv_param.get_untracked());
+    let domain_input = editable(domain_param);
+    let selectors_input = editable(selectors_param);
+    let ip_input = editable(ip_param);
+    let srv_input = editable(srv_param);
     let policy_input = RwSignal::new(policy_param.get_untracked());
-    Effect::new(move |_| domain_input.set(domain_param.get()));
-    Effect::new(move |_| selectors_input.set(selectors_param.get()));
-    Effect::new(move |_| ip_input.set(ip_param.get()));
-    Effect::new(move |_| srv_input.set(srv_param.get()));
 
     let report: RwSignal<Option<Report>> = RwSignal::new(None);
     let progress: RwSignal<Progress> = RwSignal::new(Progress::default());
@@ -81,11 +78,6 @@ pub fn CheckPage() -> impl IntoView {
             ],
         );
         router.navigate(&href, false);
-    };
-    let on_policy = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        policy_input.set(text.clone());
-        router.replace_param("policy", &text);
     };
 
     Effect::new(move |_| {
@@ -170,23 +162,15 @@ pub fn CheckPage() -> impl IntoView {
         });
     });
 
-    let running = move || {
-        report.with(Option::is_none) && error.with(Option::is_none)
-            || stats.with(Option::is_none) && report.with(Option::is_some)
-    };
+    // Shown only while there is a domain and no input error: running until the counts are in.
+    let running = move || stats.with(Option::is_none);
 
     view! {
         <section class="page check-page">
             <h1>"Check a domain"</h1>
             <p class="lede">"Everything that decides whether a domain's mail is delivered: MX, SPF, DKIM, DMARC, reverse DNS, MTA-STS, TLS-RPT, BIMI, mail client setup and DNSSEC, in one report with a fix for every problem."</p>
             <form class="query-form check-form" role="search" on:submit=on_submit>
-                <div class="field field--grow">
-                    <label for="check-domain">"Domain"</label>
-                    <input id="check-domain" name="domain" type="text" inputmode="url" autocomplete="off"
-                        autocapitalize="off" spellcheck="false" placeholder="example.com" required
-                        prop:value=move || domain_input.get()
-                        on:input=move |ev| domain_input.set(event_target_value(&ev))/>
-                </div>
+                <DomainField id="check-domain" value=domain_input/>
                 <div class="field">
                     <label for="check-selectors">"DKIM selectors " <span class="field__hint">"(optional)"</span></label>
                     <input id="check-selectors" name="selectors" type="text" autocomplete="off"
@@ -220,7 +204,7 @@ pub fn CheckPage() -> impl IntoView {
                     </p>
                 })
             }}
-            {move || report.get().map(|r| view! { <Sections report=r policy=policy_input on_policy=on_policy/> })}
+            {move || report.get().map(|r| view! { <Sections report=r policy=policy_input/> })}
             {move || stats.get().map(|s| view! {
                 <p class="check-stats" data-asked=s.asked data-sent=s.sent data-max-in-flight=s.max_in_flight
                     data-elapsed-ms=format!("{:.0}", s.elapsed_ms)>
@@ -294,11 +278,7 @@ fn Summary(report: RwSignal<Option<Report>>, progress: RwSignal<Progress>) -> im
 
 /// A section per finished area.
 #[component]
-fn Sections(
-    report: Report,
-    policy: RwSignal<String>,
-    on_policy: impl Fn(leptos::ev::Event) + Copy + 'static,
-) -> impl IntoView {
+fn Sections(report: Report, policy: RwSignal<String>) -> impl IntoView {
     let report = Rc::new(report);
     let router = use_router();
     let domain = report.domain().to_owned();
@@ -309,13 +289,9 @@ fn Sections(
             let findings: Vec<Finding> = report.findings(area).into_iter().cloned().collect();
             let body = area_body(&report, area, &domain, router);
             let extra = (area == Area::MtaSts).then(|| {
-                let hosts: Vec<String> = report
-                    .mx
-                    .as_ref()
-                    .map(|m| m.hosts().iter().map(|h| h.host.name.clone()).collect())
-                    .unwrap_or_default();
+                let hosts = report.mx.as_ref().map(|m| m.host_names()).unwrap_or_default();
                 let has_record = report.mta_sts.as_ref().is_some_and(|m| m.record.is_some());
-                has_record.then(|| view! { <PastedPolicy policy=policy on_policy=on_policy hosts=hosts/> })
+                has_record.then(|| view! { <PastedPolicy policy=policy hosts=hosts/> })
             });
             let status = report.summary(area).status;
             view! {
@@ -339,28 +315,33 @@ fn Sections(
 
 /// The MTA-STS policy pasted by the user, checked against the MX hosts.
 #[component]
-fn PastedPolicy(
-    policy: RwSignal<String>,
-    on_policy: impl Fn(leptos::ev::Event) + 'static,
-    hosts: Vec<String>,
-) -> impl IntoView {
+fn PastedPolicy(policy: RwSignal<String>, hosts: Vec<String>) -> impl IntoView {
     let checked = Memo::new(move |_| {
         let text = policy.get();
         (!text.trim().is_empty()).then(|| lint_policy(&text, &hosts))
     });
     view! {
-        <div class="field paste">
-            <label for="check-policy">"Paste the MTA-STS policy to check it against the MX hosts"</label>
-            <textarea id="check-policy" rows="5" spellcheck="false" autocomplete="off"
-                placeholder="version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800"
-                prop:value=move || policy.get()
-                on:input=on_policy></textarea>
-        </div>
+        <PasteField id="check-policy" param="policy" rows=5 value=policy
+            label="Paste the MTA-STS policy to check it against the MX hosts"
+            placeholder="version: STSv1\nmode: enforce\nmx: mail.example.com\nmax_age: 604800"/>
         {move || checked.get().map(|p| if p.findings.is_empty() {
             view! { <p class="alert alert--ok" role="status">"The pasted policy is valid and covers every MX host."</p> }.into_any()
         } else {
             view! { <div aria-live="polite"><FindingList findings=p.findings.clone()/></div> }.into_any()
         })}
+    }
+}
+
+fn addresses(host: &mxray_core::check::host::Host) -> Vec<String> {
+    host.addresses().iter().map(ToString::to_string).collect()
+}
+
+/// The items joined with commas, or `empty` when there are none.
+fn joined_or(items: &[String], empty: &str) -> String {
+    if items.is_empty() {
+        empty.to_owned()
+    } else {
+        items.join(", ")
     }
 }
 
@@ -386,17 +367,11 @@ fn area_body(report: &Report, area: Area, domain: &str, router: crate::route::Ro
                 .iter()
                 .flat_map(|m| m.hosts())
                 .map(|h| {
-                    let addresses: Vec<String> =
-                        h.host.addresses().iter().map(ToString::to_string).collect();
                     format!(
                         "{} {}  →  {}",
                         h.preference,
                         h.host.name,
-                        if addresses.is_empty() {
-                            "no address".to_owned()
-                        } else {
-                            addresses.join(", ")
-                        }
+                        joined_or(&addresses(&h.host), "no address")
                     )
                 })
                 .collect();
@@ -482,15 +457,7 @@ fn area_body(report: &Report, area: Area, domain: &str, router: crate::route::Ro
                             )
                         })
                         .collect();
-                    format!(
-                        "{} ({who})  →  {}",
-                        e.ip,
-                        if names.is_empty() {
-                            "no PTR".to_owned()
-                        } else {
-                            names.join(", ")
-                        }
-                    )
+                    format!("{} ({who})  →  {}", e.ip, joined_or(&names, "no PTR"))
                 })
                 .collect();
             records_list(rows).into_any()
@@ -515,12 +482,8 @@ fn area_body(report: &Report, area: Area, domain: &str, router: crate::route::Ro
             view! { {record} {policy} }.into_any()
         }
         Area::TlsRpt | Area::Bimi => {
-            let a = if area == Area::TlsRpt {
-                &report.tlsrpt
-            } else {
-                &report.bimi
-            };
-            a.as_ref()
+            report
+                .txt_area(area)
                 .and_then(|a| {
                     a.record.as_ref().map(|r| {
                         view! {
@@ -537,14 +500,9 @@ fn area_body(report: &Report, area: Area, domain: &str, router: crate::route::Ro
             };
             let mut rows = Vec::new();
             for (label, h) in [("autoconfig", &c.autoconfig), ("autodiscover", &c.autodiscover)] {
-                let addresses: Vec<String> = h.addresses().iter().map(ToString::to_string).collect();
                 rows.push(format!(
                     "{label}.{domain}: {}",
-                    if addresses.is_empty() {
-                        "not published".to_owned()
-                    } else {
-                        addresses.join(", ")
-                    }
+                    joined_or(&addresses(h), "not published")
                 ));
             }
             for s in &c.srv {

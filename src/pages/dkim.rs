@@ -10,6 +10,7 @@ use mxray_core::dns::input::normalise;
 use mxray_core::finding::{Finding, Severity};
 
 use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::components::form::{DomainField, PasteField, editable};
 use crate::doh::BrowserIdna;
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
@@ -139,10 +140,8 @@ pub fn DkimPage() -> impl IntoView {
     let selectors_param = router.param("selectors");
     let record_param = router.param("record");
 
-    let domain_input = RwSignal::new(domain_param.get_untracked());
-    let selectors_input = RwSignal::new(selectors_param.get_untracked());
-    Effect::new(move |_| domain_input.set(domain_param.get()));
-    Effect::new(move |_| selectors_input.set(selectors_param.get()));
+    let domain_input = editable(domain_param);
+    let selectors_input = editable(selectors_param);
     let record_input = RwSignal::new(record_param.get_untracked());
 
     let go = move |domain: String, selectors: String| {
@@ -161,11 +160,6 @@ pub fn DkimPage() -> impl IntoView {
     };
     // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
     // reload and the check is a link (the domain and any other parameters stay).
-    let on_record = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        record_input.set(text.clone());
-        router.replace_param("record", &text);
-    };
 
     let report = LocalResource::new(move || {
         let domain = domain_param.get();
@@ -200,13 +194,7 @@ pub fn DkimPage() -> impl IntoView {
             <h1>"DKIM"</h1>
             <p class="lede">"Find a domain's DKIM keys and check each one: decoded, sized, and checked for damage from copying. Selectors cannot be listed, so give yours (or paste a DKIM-Signature header); common providers' selectors are checked too."</p>
             <form class="query-form" role="search" on:submit=on_submit>
-                <div class="field field--grow">
-                    <label for="dkim-domain">"Domain"</label>
-                    <input id="dkim-domain" name="domain" type="text" inputmode="url" autocomplete="off"
-                        autocapitalize="off" spellcheck="false" placeholder="example.com" required
-                        prop:value=move || domain_input.get()
-                        on:input=move |ev| domain_input.set(event_target_value(&ev))/>
-                </div>
+                <DomainField id="dkim-domain" value=domain_input/>
                 <div class="field">
                     <label for="dkim-selectors">"Selectors (optional)"</label>
                     <input id="dkim-selectors" name="selectors" type="text" autocomplete="off"
@@ -216,13 +204,9 @@ pub fn DkimPage() -> impl IntoView {
                 </div>
                 <button class="button" type="submit">"Check DKIM"</button>
             </form>
-            <div class="field paste">
-                <label for="dkim-record">"Or paste a key record or a DKIM-Signature header (checked as you type)"</label>
-                <textarea id="dkim-record" rows="4" spellcheck="false" autocomplete="off"
-                    placeholder="v=DKIM1; k=rsa; p=MIIBIjANBgkq…"
-                    prop:value=move || record_input.get()
-                    on:input=on_record></textarea>
-            </div>
+            <PasteField id="dkim-record" param="record" rows=4 value=record_input
+                label="Or paste a key record or a DKIM-Signature header (checked as you type)"
+                placeholder="v=DKIM1; k=rsa; p=MIIBIjANBgkq…"/>
             {move || pasted.get().map(|p| match p {
                 Pasted::Signatures(sigs) => view! {
                     <section class="pasted" aria-labelledby="pasted-title" aria-live="polite">

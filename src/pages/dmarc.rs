@@ -11,6 +11,7 @@ use mxray_core::dns::txt::TxtLookup;
 use mxray_core::finding::{Finding, Severity};
 
 use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::components::form::{DomainField, PasteField, editable};
 use crate::doh::BrowserIdna;
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
@@ -145,8 +146,7 @@ pub fn DmarcPage() -> impl IntoView {
     let resolvers = use_resolvers();
     let domain_param = router.param("domain");
     let record_param = router.param("record");
-    let domain_input = RwSignal::new(domain_param.get_untracked());
-    Effect::new(move |_| domain_input.set(domain_param.get()));
+    let domain_input = editable(domain_param);
     let record_input = RwSignal::new(record_param.get_untracked());
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
@@ -159,11 +159,6 @@ pub fn DmarcPage() -> impl IntoView {
     };
     // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
     // reload and the check is a link (the domain and any other parameters stay).
-    let on_record = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        record_input.set(text.clone());
-        router.replace_param("record", &text);
-    };
 
     let report = LocalResource::new(move || {
         let domain = domain_param.get();
@@ -193,22 +188,12 @@ pub fn DmarcPage() -> impl IntoView {
             <h1>"DMARC"</h1>
             <p class="lede">"The DMARC policy that applies to a domain, where receivers find it, each tag in plain words, and whether report destinations accept the reports. Or paste a record to check it without DNS."</p>
             <form class="query-form" role="search" on:submit=on_submit>
-                <div class="field field--grow">
-                    <label for="dmarc-domain">"Domain"</label>
-                    <input id="dmarc-domain" name="domain" type="text" inputmode="url" autocomplete="off"
-                        autocapitalize="off" spellcheck="false" placeholder="example.com" required
-                        prop:value=move || domain_input.get()
-                        on:input=move |ev| domain_input.set(event_target_value(&ev))/>
-                </div>
+                <DomainField id="dmarc-domain" value=domain_input/>
                 <button class="button" type="submit">"Check DMARC"</button>
             </form>
-            <div class="field paste">
-                <label for="dmarc-record">"Or paste a DMARC record (checked as you type, no DNS)"</label>
-                <textarea id="dmarc-record" rows="3" spellcheck="false" autocomplete="off"
-                    placeholder="v=DMARC1; p=reject; rua=mailto:dmarc@example.com"
-                    prop:value=move || record_input.get()
-                    on:input=on_record></textarea>
-            </div>
+            <PasteField id="dmarc-record" param="record" rows=3 value=record_input
+                label="Or paste a DMARC record (checked as you type, no DNS)"
+                placeholder="v=DMARC1; p=reject; rua=mailto:dmarc@example.com"/>
             {move || pasted.get().map(|r| {
                 let ok = r.findings.iter().all(|f| f.severity != Severity::Error);
                 view! {

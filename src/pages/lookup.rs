@@ -102,10 +102,8 @@ pub fn LookupPage() -> impl IntoView {
             .unwrap_or_else(|| "TXT".into())
     });
     // What the user types stays in these until they submit; the URL changes only on submit.
-    let name_input = RwSignal::new(name_param.get_untracked());
-    let type_input = RwSignal::new(type_param.get_untracked());
-    Effect::new(move |_| name_input.set(name_param.get()));
-    Effect::new(move |_| type_input.set(type_param.get()));
+    let name_input = crate::components::form::editable(name_param);
+    let type_input = crate::components::form::editable(type_param);
     // "Ask again" counts up; any count above zero skips the cache.
     let asked_again = RwSignal::new(0u32);
     let compare = RwSignal::new(None::<CompareState>);

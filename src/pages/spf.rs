@@ -12,6 +12,7 @@ use mxray_core::spf::lint::lint_pasted;
 use mxray_core::spf::{Evaluation, check_helo, check_mail_from};
 
 use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::components::form::{DomainField, PasteField, editable};
 use crate::doh::{BrowserIdna, session};
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
@@ -176,8 +177,7 @@ pub fn SpfPage() -> impl IntoView {
     let sender_param = router.param("sender");
     let helo_param = router.param("helo");
 
-    let domain_input = RwSignal::new(domain_param.get_untracked());
-    Effect::new(move |_| domain_input.set(domain_param.get()));
+    let domain_input = editable(domain_param);
     let record_input = RwSignal::new(record_param.get_untracked());
     let ip_input = RwSignal::new(ip_param.get_untracked());
     let sender_input = RwSignal::new(sender_param.get_untracked());
@@ -193,11 +193,6 @@ pub fn SpfPage() -> impl IntoView {
     };
     // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
     // reload and the check is a link (the domain and any other parameters stay).
-    let on_record = move |ev: leptos::ev::Event| {
-        let text = event_target_value(&ev);
-        record_input.set(text.clone());
-        router.replace_param("record", &text);
-    };
     let on_sender = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let href = router.href(
@@ -287,22 +282,12 @@ pub fn SpfPage() -> impl IntoView {
             <h1>"SPF"</h1>
             <p class="lede">"Check a domain's SPF policy: every problem underlined, the include tree with what each branch costs of the 10 lookups, and a sender test. Or paste a record to check it without DNS."</p>
             <form class="query-form" role="search" on:submit=on_domain>
-                <div class="field field--grow">
-                    <label for="spf-domain">"Domain"</label>
-                    <input id="spf-domain" name="domain" type="text" inputmode="url" autocomplete="off"
-                        autocapitalize="off" spellcheck="false" placeholder="example.com" required
-                        prop:value=move || domain_input.get()
-                        on:input=move |ev| domain_input.set(event_target_value(&ev))/>
-                </div>
+                <DomainField id="spf-domain" value=domain_input/>
                 <button class="button" type="submit">"Check SPF"</button>
             </form>
-            <div class="field paste">
-                <label for="spf-record">"Or paste an SPF record (checked as you type, no DNS)"</label>
-                <textarea id="spf-record" rows="3" spellcheck="false" autocomplete="off"
-                    placeholder="v=spf1 include:_spf.example.com -all"
-                    prop:value=move || record_input.get()
-                    on:input=on_record></textarea>
-            </div>
+            <PasteField id="spf-record" param="record" rows=3 value=record_input
+                label="Or paste an SPF record (checked as you type, no DNS)"
+                placeholder="v=spf1 include:_spf.example.com -all"/>
             {move || pasted.get().map(|linted| {
                 let ok = linted.findings.iter().all(|f| f.severity != Severity::Error) && linted.record.is_some();
                 view! {

@@ -200,12 +200,7 @@ fn details(report: &Report, area: Area, out: &mut String) {
             }
         }
         Area::TlsRpt | Area::Bimi => {
-            let a = if area == Area::TlsRpt {
-                &report.tlsrpt
-            } else {
-                &report.bimi
-            };
-            if let Some(a) = a
+            if let Some(a) = report.txt_area(area)
                 && let Some(r) = &a.record
             {
                 outln!(out, "  {}: {}", a.published.name, r.text);

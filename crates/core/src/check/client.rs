@@ -5,8 +5,6 @@
 //! name (XMPP, CalDAV, ...): targets must be host names with addresses, not aliases or IP
 //! addresses, and a lone `.` target says the service is not offered (RFC 2782).
 
-use core::net::IpAddr;
-
 use super::host::{self, Host, HostState};
 use crate::dns::{Name, Outcome, RData, RecordType, Resolver};
 use crate::finding::Finding;
@@ -419,21 +417,21 @@ pub async fn check<R: Resolver>(resolver: &R, domain: &str, extra: &[String]) ->
         ("autoconfig", &config.autoconfig),
         ("autodiscover", &config.autodiscover),
     ] {
-        if let Some(ip) = h.addresses().into_iter().find(|ip| private(*ip)) {
+        let private = h
+            .addresses()
+            .into_iter()
+            .find_map(|ip| host::private_use(ip).map(|what| (ip, what)));
+        if let Some((ip, what)) = private {
             config.findings.push(Finding::new(
                 "client.private-address",
                 format!(
-                    "{name}.{domain} resolves to {ip}, which cannot be reached from the \
-                     Internet: mail apps outside your network cannot set themselves up."
+                    "{name}.{domain} resolves to {ip}, {what}, which cannot be reached from \
+                     the Internet: mail apps outside your network cannot set themselves up."
                 ),
             ));
         }
     }
     config
-}
-
-fn private(ip: IpAddr) -> bool {
-    host::private_use(ip).is_some()
 }
 
 #[cfg(test)]

@@ -36,6 +36,18 @@ pub struct Host {
 }
 
 impl Host {
+    /// `name` before (or without) any lookup: no addresses yet.
+    pub fn named(name: String) -> Self {
+        Self {
+            name,
+            ipv4: Vec::new(),
+            ipv6: Vec::new(),
+            cnames: Vec::new(),
+            state: HostState::NoAddress,
+            partial_failure: None,
+        }
+    }
+
     /// Every address, IPv4 first.
     pub fn addresses(&self) -> Vec<IpAddr> {
         self.ipv4
@@ -89,14 +101,7 @@ async fn part<R: Resolver>(resolver: &R, name: &Name, rtype: RecordType) -> Part
 /// Resolves `name` (A and AAAA at once).
 pub async fn resolve<R: Resolver>(resolver: &R, name: &str) -> Host {
     let display = name.trim_end_matches('.').to_ascii_lowercase();
-    let mut host = Host {
-        name: display.clone(),
-        ipv4: Vec::new(),
-        ipv6: Vec::new(),
-        cnames: Vec::new(),
-        state: HostState::NoAddress,
-        partial_failure: None,
-    };
+    let mut host = Host::named(display.clone());
     let Ok(parsed) = Name::parse(&display) else {
         host.state = HostState::Failed(format!("{display} is not a valid DNS name"));
         return host;

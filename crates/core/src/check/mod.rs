@@ -727,14 +727,10 @@ fn cross_area(rep: &mut Report) {
         }
     }
     // MTA-STS: the policy's mx: lines against the MX hosts.
-    let hosts: Vec<String> = rep
-        .mx
-        .as_ref()
-        .map(|m| m.hosts().iter().map(|h| h.host.name.clone()).collect())
-        .unwrap_or_default();
+    let hosts = rep.mx.as_ref().map(mx::Mx::host_names).unwrap_or_default();
     if let Some(sts) = &mut rep.mta_sts {
         if let Some(PolicyState::Read(p)) = &mut sts.policy {
-            *p = records::lint_policy(&p.text, &hosts);
+            p.check_hosts(&hosts);
         }
         if sts.record.is_some()
             && let Some(t) = &mut rep.tlsrpt

@@ -59,6 +59,11 @@ impl Mx {
         }
     }
 
+    /// The MX host names, by preference.
+    pub fn host_names(&self) -> Vec<String> {
+        self.hosts().iter().map(|h| h.host.name.clone()).collect()
+    }
+
     /// Whether the domain says it accepts no mail.
     pub fn is_null(&self) -> bool {
         matches!(self.state, MxState::Null)
@@ -276,7 +281,7 @@ async fn check_host<R: Resolver>(
 ) -> MxHost {
     let shown = target.trim_end_matches('.').to_owned();
     if let Some(ip) = host::ip_literal(&shown) {
-        let mut findings = vec![Finding::new(
+        let finding = Finding::new(
             "mx.target-ip",
             format!(
                 "The MX record points at {shown}, an IP address. An MX must name a host; senders \
@@ -287,20 +292,12 @@ async fn check_host<R: Resolver>(
             "Give the server a name with an A record (mail.{domain}. A {ip}) and publish \
              {}",
             mx_line(domain, preference, &format!("mail.{domain}"))
-        ))];
-        findings.shrink_to_fit();
+        ));
         return MxHost {
             preference,
-            host: Host {
-                name: shown,
-                ipv4: Vec::new(),
-                ipv6: Vec::new(),
-                cnames: Vec::new(),
-                state: HostState::NoAddress,
-                partial_failure: None,
-            },
+            host: Host::named(shown),
             ip_literal: Some(ip),
-            findings,
+            findings: vec![finding],
         };
     }
     let host = host::resolve(resolver, &shown).await;

@@ -387,37 +387,45 @@ pub fn lint_policy(text: &str, mx_hosts: &[String]) -> Policy {
         )),
         _ => {}
     }
-    if matches!(p.mode, Some(Mode::Enforce | Mode::Testing)) {
-        if p.mx.is_empty() {
-            p.findings.push(Finding::new(
-                "mta-sts.policy-syntax",
-                "The policy lists no mx: line; in enforce mode no MX host is allowed and mail \
-                 cannot be delivered.",
-            ));
-        } else {
-            for host in mx_hosts {
-                if !p.mx.iter().any(|pattern| mx_matches(pattern, host)) {
-                    p.findings.push(
-                        Finding::new(
-                            "mta-sts.mx-not-covered",
-                            format!(
-                                "The MX host {host} matches no mx: line of the policy ({}). \
-                                 {}",
-                                p.mx.join(", "),
-                                if p.mode == Some(Mode::Enforce) {
-                                    "Senders that enforce the policy will not deliver to it."
-                                } else {
-                                    "Senders will report it as a failure."
-                                }
-                            ),
-                        )
-                        .fix(format!("mx: {host}")),
-                    );
-                }
+    if matches!(p.mode, Some(Mode::Enforce | Mode::Testing)) && p.mx.is_empty() {
+        p.findings.push(Finding::new(
+            "mta-sts.policy-syntax",
+            "The policy lists no mx: line; in enforce mode no MX host is allowed and mail \
+             cannot be delivered.",
+        ));
+    }
+    p.check_hosts(mx_hosts);
+    p
+}
+
+impl Policy {
+    /// Adds a finding for each of `mx_hosts` no `mx:` line matches (in enforce and testing
+    /// mode). A check calls it once the MX records are in, on the policy it read earlier.
+    pub fn check_hosts(&mut self, mx_hosts: &[String]) {
+        if !matches!(self.mode, Some(Mode::Enforce | Mode::Testing)) || self.mx.is_empty() {
+            return;
+        }
+        for host in mx_hosts {
+            if self.mx.iter().any(|pattern| mx_matches(pattern, host)) {
+                continue;
             }
+            self.findings.push(
+                Finding::new(
+                    "mta-sts.mx-not-covered",
+                    format!(
+                        "The MX host {host} matches no mx: line of the policy ({}). {}",
+                        self.mx.join(", "),
+                        if self.mode == Some(Mode::Enforce) {
+                            "Senders that enforce the policy will not deliver to it."
+                        } else {
+                            "Senders will report it as a failure."
+                        }
+                    ),
+                )
+                .fix(format!("mx: {host}")),
+            );
         }
     }
-    p
 }
 
 /// Whether `host` matches the policy pattern (`mail.example.com`, or `*.example.com` for one

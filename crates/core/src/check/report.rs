@@ -68,6 +68,15 @@ impl Report {
         self.request.domain.trim_end_matches('.')
     }
 
+    /// The TLS-RPT or BIMI area (`None` for the other areas, or until it is in).
+    pub fn txt_area(&self, area: Area) -> Option<&super::TxtArea> {
+        match area {
+            Area::TlsRpt => self.tlsrpt.as_ref(),
+            Area::Bimi => self.bimi.as_ref(),
+            _ => None,
+        }
+    }
+
     /// Every finding of `area`, in the order the section shows them.
     pub fn findings(&self, area: Area) -> Vec<&Finding> {
         match area {
@@ -127,21 +136,15 @@ impl Report {
                         .collect()
                 })
                 .unwrap_or_default(),
-            Area::TlsRpt | Area::Bimi => {
-                let a = if area == Area::TlsRpt {
-                    &self.tlsrpt
-                } else {
-                    &self.bimi
-                };
-                a.as_ref()
-                    .map(|a| {
-                        a.findings
-                            .iter()
-                            .chain(a.record.iter().flat_map(|r| &r.findings))
-                            .collect()
-                    })
-                    .unwrap_or_default()
-            }
+            Area::TlsRpt | Area::Bimi => self
+                .txt_area(area)
+                .map(|a| {
+                    a.findings
+                        .iter()
+                        .chain(a.record.iter().flat_map(|r| &r.findings))
+                        .collect()
+                })
+                .unwrap_or_default(),
             Area::ClientConfig => self
                 .client
                 .as_ref()
@@ -321,34 +324,25 @@ impl Report {
                 }))
             }
             Area::TlsRpt | Area::Bimi => {
-                let a = if area == Area::TlsRpt {
-                    &self.tlsrpt
-                } else {
-                    &self.bimi
+                let Some(a) = self.txt_area(area) else {
+                    return pending;
                 };
-                let Some(a) = a else { return pending };
+                let (missing, tag, shown) = if area == Area::TlsRpt {
+                    ("No TLS-RPT record", "rua", "Reports to")
+                } else {
+                    ("No BIMI record", "l", "Logo")
+                };
                 if let TxtLookup::Failed(why) = &a.published.lookup {
                     return failed(why);
                 }
                 if a.record.is_none() && worst(findings.iter().copied()) == Some(Severity::Info) {
-                    return not_configured(if area == Area::TlsRpt {
-                        "No TLS-RPT record"
-                    } else {
-                        "No BIMI record"
-                    });
+                    return not_configured(missing);
                 }
                 by_worst(first_problem().unwrap_or_else(|| {
-                    let tag = if area == Area::TlsRpt { "rua" } else { "l" };
                     a.record
                         .as_ref()
                         .and_then(|r| r.get(tag))
-                        .map_or_else(String::new, |t| {
-                            if area == Area::TlsRpt {
-                                format!("Reports to {}", t.value)
-                            } else {
-                                format!("Logo {}", t.value)
-                            }
-                        })
+                        .map_or_else(String::new, |t| format!("{shown} {}", t.value))
                 }))
             }
             Area::ClientConfig => {
