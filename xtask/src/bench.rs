@@ -3,7 +3,7 @@
 //! The perf zone (`tests/bench/perf.zone`: `example.test` with an SPF tree of depth 3 and 8
 //! includes, DMARC, DKIM selector `sel1`, two MX hosts with A and PTR records) is served by the
 //! fixture DoH server with every answer held back 50 ms. The full check runs with the CLI and in
-//! headless Chromium (the release build in `dist/`); for each run this prints the questions
+//! headless Chromium (a release build, made first); for each run this prints the questions
 //! sent, the most in flight at once (from the server's log), the wall time, and its ratio to
 //! the dependency bound: the longest chain of questions that each need the one before, times
 //! 50 ms. A check that asked its questions one by one would take questions × 50 ms.
@@ -29,6 +29,9 @@ struct Run {
     sent: usize,
     max_in_flight: usize,
     wall_ms: f64,
+    /// In the browser: the same number of questions in the same dependent waves with plain
+    /// fetch() and nothing else, in the same context just before.
+    plain_fetch_ms: Option<f64>,
 }
 
 /// Reads the server's log lines written since `from` (DoH questions only).
@@ -72,8 +75,12 @@ fn print_runs(what: &str, runs: &[Run]) {
         "  run  questions  max in flight  wall ms  ratio to depth bound ({DEPTH} x {DELAY_MS} ms = {bound} ms)"
     );
     for (i, r) in runs.iter().enumerate() {
+        let floor = r
+            .plain_fetch_ms
+            .map(|f| format!("  plain fetch() {f:.0} ms"))
+            .unwrap_or_default();
         println!(
-            "  {:>3}  {:>9}  {:>13}  {:>7.0}  {:>5.2}",
+            "  {:>3}  {:>9}  {:>13}  {:>7.0}  {:>5.2}{floor}",
             i + 1,
             r.sent,
             r.max_in_flight,
@@ -81,9 +88,11 @@ fn print_runs(what: &str, runs: &[Run]) {
             r.wall_ms / bound
         );
     }
-    let mut walls: Vec<f64> = runs.iter().map(|r| r.wall_ms).collect();
-    walls.sort_by(f64::total_cmp);
-    let median = walls[walls.len() / 2];
+    let median_of = |values: &mut Vec<f64>| {
+        values.sort_by(f64::total_cmp);
+        values[values.len() / 2]
+    };
+    let median = median_of(&mut runs.iter().map(|r| r.wall_ms).collect());
     let sent = runs.first().map_or(0, |r| r.sent);
     println!(
         "  median {median:.0} ms = {:.2} x the depth bound; one by one it would take {} x {DELAY_MS} ms = {} ms",
@@ -91,6 +100,17 @@ fn print_runs(what: &str, runs: &[Run]) {
         sent,
         sent as u64 * DELAY_MS
     );
+    let mut floors: Vec<f64> = runs.iter().filter_map(|r| r.plain_fetch_ms).collect();
+    if !floors.is_empty() {
+        let floor = median_of(&mut floors);
+        println!(
+            "  plain fetch() of the same questions in the same {DEPTH} waves: median {floor:.0} ms = \
+             {:.2} x the depth bound (what this browser on this machine can do at all); the page \
+             takes {:.2} x that",
+            floor / bound,
+            median / floor
+        );
+    }
 }
 
 pub fn bench() -> Result<()> {
@@ -112,6 +132,7 @@ pub fn bench() -> Result<()> {
             delay: Duration::from_millis(DELAY_MS),
             faults: Vec::new(),
             log: Some(log.clone()),
+            http2: false,
         },
     )?;
 
@@ -145,28 +166,67 @@ pub fn bench() -> Result<()> {
             sent: entries.len(),
             max_in_flight: max_overlap(&entries),
             wall_ms,
+            plain_fetch_ms: None,
         });
     }
     print_runs("CLI (process start to exit)", &cli_runs);
 
+    step("building the app (release, as served)");
+    tools::ensure_build_tools()?;
+    crate::test::release_build()?;
     let dist = root.join("dist");
-    if !dist.join("index.html").exists() {
-        println!(
-            "browser: skipped, no dist/ (run `cargo xtask test` or trunk build --release first)"
-        );
-        return Ok(());
-    }
     tools::ensure_node_modules()?;
     tools::ensure_chromium()?;
-    step("the Check page in headless Chromium");
     let app = static_server::start(dist, "/").map_err(|e| e.to_string())?;
+    let app = format!("http://{app}/");
+
+    // As public resolvers serve it: HTTP/2, every question on one connection.
+    let log_h2 = artifacts.join("doh-queries-h2.jsonl");
+    let _ = std::fs::remove_file(&log_h2);
+    let fixture_h2 = crate::start_fixture(
+        &root.join("tests/bench"),
+        "127.0.0.1:0".parse().expect("address"),
+        doh::Config {
+            delay: Duration::from_millis(DELAY_MS),
+            faults: Vec::new(),
+            log: Some(log_h2.clone()),
+            http2: true,
+        },
+    )?;
+    step("the Check page in headless Chromium, resolver over HTTP/2");
+    let runs = browser_runs(&root, &app, &fixture_h2.url(), &log_h2)?;
+    print_runs(
+        "Browser, HTTP/2 (the page's check, from first question to report)",
+        &runs,
+    );
+
+    // A resolver that speaks only HTTP/1.1: Chromium opens six connections to it and the page
+    // keeps its own queue, the longest chains first.
+    step("the Check page in headless Chromium, resolver over HTTP/1.1");
+    let runs = browser_runs(&root, &app, &fixture.url(), &log)?;
+    print_runs(
+        "Browser, HTTP/1.1 (six connections; the page queues the rest, longest chains first)",
+        &runs,
+    );
+    let questions = runs.first().map_or(0, |r| r.sent);
+    println!(
+        "  note: over HTTP/1.1 no order beats {questions} questions / 6 connections = {} rounds \
+         of {DELAY_MS} ms.",
+        questions.div_ceil(6)
+    );
+    Ok(())
+}
+
+/// Runs the browser half against the resolver at `doh` and reads each run's questions and most
+/// in flight from that resolver's log.
+fn browser_runs(root: &Path, app: &str, doh: &str, log: &Path) -> Result<Vec<Run>> {
     let out = Command::new("node")
         .arg(root.join("tests/bench/check.bench.mjs"))
-        .current_dir(&root)
+        .current_dir(root)
         .env("PATH", tools::path_env())
         .env("CHROMIUM", tools::CHROMIUM)
-        .env("MXRAY_APP_URL", format!("http://{app}/"))
-        .env("MXRAY_DOH_URL", fixture.url())
+        .env("MXRAY_APP_URL", app)
+        .env("MXRAY_DOH_URL", doh)
         .env("MXRAY_BENCH_RUNS", RUNS.to_string())
         .output()
         .map_err(|e| format!("cannot run node: {e}"))?;
@@ -179,8 +239,8 @@ pub fn bench() -> Result<()> {
     }
     // One JSON line per run: the page's own count and time, and when it started and ended
     // (epoch ms) to cut the server's log.
-    let mut browser_runs = Vec::new();
-    let all = log_since(&log, 0);
+    let mut runs = Vec::new();
+    let all = log_since(log, 0);
     for line in String::from_utf8_lossy(&out.stdout).lines() {
         let Ok(v) = serde_json::from_str::<serde_json::Value>(line) else {
             continue;
@@ -194,22 +254,15 @@ pub fn bench() -> Result<()> {
             .filter(|e| e["start_ms"].as_f64().is_some_and(|s| s >= from && s <= to))
             .cloned()
             .collect();
-        browser_runs.push(Run {
+        runs.push(Run {
             sent: entries.len(),
             max_in_flight: max_overlap(&entries),
             wall_ms: v["elapsed_ms"].as_f64().unwrap_or(0.0),
+            plain_fetch_ms: v["plain_fetch_ms"].as_f64(),
         });
     }
-    if browser_runs.is_empty() {
+    if runs.is_empty() {
         return Err("the browser benchmark printed no runs".into());
     }
-    print_runs(
-        "Browser (the page's check, from first question to report)",
-        &browser_runs,
-    );
-    println!(
-        "  note: the fixture speaks HTTP/1.1, where Chromium opens at most 6 connections to one \
-         host; public resolvers speak HTTP/2, where every question shares one connection."
-    );
-    Ok(())
+    Ok(runs)
 }

@@ -83,6 +83,9 @@ enum Task {
         /// truncated, no-cors. Repeatable.
         #[arg(long = "fault", value_name = "MODE[=NAME]")]
         faults: Vec<doh::FaultRule>,
+        /// Speak HTTP/2 over TLS (certificate tests/tls/fixture.crt) instead of HTTP/1.1
+        #[arg(long)]
+        http2: bool,
     },
 }
 
@@ -151,6 +154,7 @@ fn main() -> ExitCode {
             delay_ms,
             log,
             faults,
+            http2,
         } => start_fixture(
             &zones,
             addr,
@@ -158,6 +162,7 @@ fn main() -> ExitCode {
                 delay: Duration::from_millis(delay_ms),
                 faults,
                 log,
+                http2,
             },
         )
         .map(|server| {

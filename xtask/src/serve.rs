@@ -32,6 +32,7 @@ pub fn serve(release: bool, demo: bool, port: u16) -> Result<()> {
                 delay: Duration::from_millis(40),
                 faults: crate::test::e2e_faults(),
                 log: None,
+                http2: false,
             },
         )?;
         eprintln!("demo DoH resolver: {}", server.url());

@@ -108,7 +108,9 @@ fn respond(
         head.push_str(&format!("Location: {location}\r\n"));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    // One write (see the DoH fixture's write_response: Nagle and delayed ACKs).
+    let mut response = head.into_bytes();
+    response.extend_from_slice(body);
+    stream.write_all(&response)?;
     stream.flush()
 }

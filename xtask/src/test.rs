@@ -215,14 +215,7 @@ fn stages(p: &mut Pipeline) -> Result<()> {
         "release build with trunk",
         "about 2 minutes on a fresh checkout",
     );
-    crate::run(
-        Command::new("trunk")
-            .args(["build", "index.html", "--release", "--locked"])
-            .current_dir(root())
-            .env("PATH", tools::path_env())
-            .env("TRUNK_SKIP_VERSION_CHECK", "true")
-            .env_remove("MXRAY_DEFAULT_RESOLVER"),
-    )?;
+    release_build()?;
     Pipeline::done(at);
 
     let at = p.stage("end-to-end tests in headless Chromium", "under a minute");
@@ -233,6 +226,18 @@ fn stages(p: &mut Pipeline) -> Result<()> {
     print_sizes(&root().join("dist"))?;
     Pipeline::done(at);
     Ok(())
+}
+
+/// `trunk build --release` into dist/ (wasm-opt applied), with the default resolver list.
+pub fn release_build() -> Result<()> {
+    crate::run(
+        Command::new("trunk")
+            .args(["build", "index.html", "--release", "--locked"])
+            .current_dir(root())
+            .env("PATH", tools::path_env())
+            .env("TRUNK_SKIP_VERSION_CHECK", "true")
+            .env_remove("MXRAY_DEFAULT_RESOLVER"),
+    )
 }
 
 /// The fault rules the end-to-end tests rely on: `<mode>.faults.test` shows each fault.
@@ -264,6 +269,7 @@ fn end_to_end(p: &mut Pipeline) -> Result<()> {
             delay: Duration::ZERO,
             faults: e2e_faults(),
             log: Some(log.clone()),
+            http2: false,
         },
     )?;
     // A second resolver that still has yesterday's records: comparing resolvers must show
@@ -273,9 +279,28 @@ fn end_to_end(p: &mut Pipeline) -> Result<()> {
         "127.0.0.1:0".parse().expect("address"),
         doh::Config::default(),
     )?;
+    // The same zones over HTTP/2 and TLS, as public resolvers serve DoH.
+    let log_h2 = artifacts.join("doh-queries-h2.jsonl");
+    let _ = std::fs::remove_file(&log_h2);
+    let h2 = crate::start_fixture(
+        &root.join("tests/zones"),
+        "127.0.0.1:0".parse().expect("address"),
+        doh::Config {
+            // Long enough that questions asked together are seen together in the log.
+            delay: Duration::from_millis(25),
+            log: Some(log_h2.clone()),
+            http2: true,
+            ..doh::Config::default()
+        },
+    )?;
     let dist = root.join("dist");
     let at_root = static_server::start(dist.clone(), "/").map_err(|e| e.to_string())?;
+    // A copy whose Content-Security-Policy also allows any https: site, as a deployment may
+    // choose: there the Check page fetches MTA-STS policies.
+    let open_csp = artifacts.join("dist-open-csp");
+    copy_with_open_csp(&dist, &open_csp)?;
     let in_folder = static_server::start(dist, "/some/sub/folder/").map_err(|e| e.to_string())?;
+    let open_csp = static_server::start(open_csp, "/").map_err(|e| e.to_string())?;
     let mut files: Vec<PathBuf> = std::fs::read_dir(root.join("tests/e2e"))
         .map_err(|e| e.to_string())?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -301,12 +326,41 @@ fn end_to_end(p: &mut Pipeline) -> Result<()> {
             "MXRAY_SUB_URL",
             format!("http://{in_folder}/some/sub/folder/"),
         )
+        .env("MXRAY_OPEN_CSP_URL", format!("http://{open_csp}/"))
         .env("MXRAY_DOH_URL", fixture.url())
         .env("MXRAY_DOH_STALE_URL", stale.url())
         .env("MXRAY_DOH_LOG", &log)
+        .env("MXRAY_DOH_H2_URL", h2.url())
+        .env("MXRAY_DOH_H2_LOG", &log_h2)
         .env("MXRAY_ARTIFACTS", &artifacts)
         .env("CHROMIUM", tools::CHROMIUM);
     p.counted(&mut cmd)
+}
+
+/// Copies `from` to `to`, adding `https:` to `connect-src` in every HTML file.
+fn copy_with_open_csp(from: &Path, to: &Path) -> Result<()> {
+    let _ = std::fs::remove_dir_all(to);
+    std::fs::create_dir_all(to).map_err(|e| e.to_string())?;
+    for entry in std::fs::read_dir(from).map_err(|e| e.to_string())? {
+        let path = entry.map_err(|e| e.to_string())?.path();
+        let target = to.join(path.file_name().unwrap_or_default());
+        if path.is_dir() {
+            copy_with_open_csp(&path, &target)?;
+        } else if path.extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+            let opened = html.replace("connect-src 'self'", "connect-src 'self' https:");
+            if opened == html {
+                return Err(format!(
+                    "{}: no connect-src 'self' to widen",
+                    path.display()
+                ));
+            }
+            std::fs::write(&target, opened).map_err(|e| e.to_string())?;
+        } else {
+            std::fs::copy(&path, &target).map_err(|e| e.to_string())?;
+        }
+    }
+    Ok(())
 }
 
 /// Brotli (quality 11) size of each html, js, wasm and css file at the top of `dist`.

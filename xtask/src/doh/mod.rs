@@ -11,8 +11,11 @@
 //! milliseconds since the Unix epoch; a CORS preflight as `{"start_ms", "end_ms", "method":
 //! "OPTIONS"}`.
 //!
-//! HTTP/1.1 only: browsers speak HTTP/2 only over TLS, and loopback tests need no TLS.
+//! Plain HTTP/1.1 for the tests, or HTTP/2 over TLS ([`h2`]) as public resolvers speak it, for
+//! measuring speed: a browser queues requests over HTTP/1.1 (six connections per host) but not
+//! over HTTP/2.
 
+mod h2;
 pub mod zone;
 
 use std::io::{BufRead, BufReader, Read, Write};
@@ -114,6 +117,8 @@ pub struct Config {
     pub delay: Duration,
     pub faults: Vec<FaultRule>,
     pub log: Option<PathBuf>,
+    /// Speak HTTP/2 over TLS ([`h2`]) instead of plain HTTP/1.1.
+    pub http2: bool,
 }
 
 struct Shared {
@@ -125,6 +130,7 @@ struct Shared {
 /// A running server.
 pub struct Server {
     addr: SocketAddr,
+    scheme: &'static str,
 }
 
 impl Server {
@@ -142,7 +148,15 @@ impl Server {
             )),
             None => None,
         };
+        let http2 = config.http2;
         let shared = Arc::new(Shared { zones, config, log });
+        if http2 {
+            h2::serve(listener, shared)?;
+            return Ok(Self {
+                addr,
+                scheme: "https",
+            });
+        }
         std::thread::Builder::new()
             .name("doh-accept".into())
             .spawn(move || {
@@ -153,7 +167,10 @@ impl Server {
                         .spawn(move || serve_connection(stream, &shared));
                 }
             })?;
-        Ok(Self { addr })
+        Ok(Self {
+            addr,
+            scheme: "http",
+        })
     }
 
     /// The address it listens on.
@@ -163,20 +180,48 @@ impl Server {
 
     /// The DoH endpoint URL.
     pub fn url(&self) -> String {
-        format!("http://{}/dns-query", self.addr)
+        format!("{}://{}/dns-query", self.scheme, self.addr)
     }
 
     /// The endpoint that answers every query with `fault`.
     pub fn fault_url(&self, fault: Fault) -> String {
-        format!("http://{}/fault/{}/dns-query", self.addr, fault.name())
+        format!(
+            "{}://{}/fault/{}/dns-query",
+            self.scheme,
+            self.addr,
+            fault.name()
+        )
     }
 }
 
+const CORS: (&str, &str) = ("access-control-allow-origin", "*");
+
+/// An HTTP request, whichever protocol carried it.
 struct Request {
     method: String,
     target: String,
     body: Vec<u8>,
 }
+
+/// An HTTP response, whichever protocol carries it.
+struct Reply {
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn new(status: u16, headers: &[(&'static str, &str)], body: &[u8]) -> Self {
+        Self {
+            status,
+            headers: headers.iter().map(|&(n, v)| (n, v.to_owned())).collect(),
+            body: body.to_vec(),
+        }
+    }
+}
+
+/// How long a `timeout` fault holds a request unanswered: longer than any client waits.
+const HOLD: Duration = Duration::from_secs(120);
 
 /// Reads one HTTP/1.1 request; `None` when the peer closed the connection or sent garbage.
 fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
@@ -215,21 +260,34 @@ fn read_request(reader: &mut BufReader<TcpStream>) -> Option<Request> {
     })
 }
 
-const CORS: &str = "Access-Control-Allow-Origin: *\r\n";
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        204 => "No Content",
+        400 => "Bad Request",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        429 => "Too Many Requests",
+        _ => "Internal Server Error",
+    }
+}
 
-fn write_response(
-    stream: &mut TcpStream,
-    status: &str,
-    headers: &[String],
-    body: &[u8],
-) -> std::io::Result<()> {
-    let mut head = format!("HTTP/1.1 {status}\r\nContent-Length: {}\r\n", body.len());
-    for h in headers {
-        head.push_str(h);
+fn write_response(stream: &mut TcpStream, reply: &Reply) -> std::io::Result<()> {
+    let mut head = format!(
+        "HTTP/1.1 {} {}\r\nContent-Length: {}\r\n",
+        reply.status,
+        reason(reply.status),
+        reply.body.len()
+    );
+    for (name, value) in &reply.headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
     }
     head.push_str("\r\n");
-    stream.write_all(head.as_bytes())?;
-    stream.write_all(body)?;
+    // One write: a head and a body written apart wait for the peer's delayed ACK (Nagle),
+    // which adds tens of milliseconds to every answer that no real resolver has.
+    let mut response = head.into_bytes();
+    response.extend_from_slice(&reply.body);
+    stream.write_all(&response)?;
     stream.flush()
 }
 
@@ -239,8 +297,15 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
     };
     let mut reader = BufReader::new(read_half);
     let mut stream = stream;
+    let _ = stream.set_nodelay(true);
     while let Some(request) = read_request(&mut reader) {
-        if handle(&mut stream, &request, shared).is_err() {
+        let Some(reply) = answer(&request, shared) else {
+            // A `timeout` fault: hold the connection without answering until the client
+            // gives up.
+            std::thread::sleep(HOLD);
+            return;
+        };
+        if write_response(&mut stream, &reply).is_err() {
             return;
         }
     }
@@ -252,8 +317,9 @@ fn now_ms() -> f64 {
         .map_or(0.0, |d| d.as_secs_f64() * 1000.0)
 }
 
-/// Handles one request; an `Err` closes the connection.
-fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io::Result<()> {
+/// Answers one request, after the configured delay; `None` for a request the `timeout` fault
+/// leaves unanswered. Blocks (the delay is a sleep).
+fn answer(request: &Request, shared: &Shared) -> Option<Reply> {
     let start = now_ms();
     let (path, query) = request
         .target
@@ -267,12 +333,12 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
             &serde_json::json!({ "start_ms": start, "end_ms": now_ms(), "method": "OPTIONS" }),
         );
         let headers = [
-            CORS.to_owned(),
-            "Access-Control-Allow-Methods: GET, POST, OPTIONS\r\n".to_owned(),
-            "Access-Control-Allow-Headers: content-type, accept\r\n".to_owned(),
-            "Access-Control-Max-Age: 86400\r\n".to_owned(),
+            CORS,
+            ("access-control-allow-methods", "GET, POST, OPTIONS"),
+            ("access-control-allow-headers", "content-type, accept"),
+            ("access-control-max-age", "86400"),
         ];
-        return write_response(stream, "204 No Content", &headers, b"");
+        return Some(Reply::new(204, &headers, b""));
     }
     // `/dns-query`, or `/fault/MODE/dns-query`: one server is then several resolvers, a broken
     // one and a good one, for failover tests.
@@ -282,19 +348,10 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
     {
         Some(mode) => match Fault::from_name(mode) {
             Some(fault) => Some(fault),
-            None => {
-                return write_response(
-                    stream,
-                    "404 Not Found",
-                    &[CORS.to_owned()],
-                    b"no such fault\n",
-                );
-            }
+            None => return Some(Reply::new(404, &[CORS], b"no such fault\n")),
         },
         None if path == "/dns-query" => None,
-        None => {
-            return write_response(stream, "404 Not Found", &[CORS.to_owned()], b"not found\n");
-        }
+        None => return Some(Reply::new(404, &[CORS], b"not found\n")),
     };
     let wire = match request.method.as_str() {
         "GET" => query
@@ -302,30 +359,17 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
             .find_map(|kv| kv.strip_prefix("dns="))
             .and_then(|b64| data_encoding::BASE64URL_NOPAD.decode(b64.as_bytes()).ok()),
         "POST" => Some(request.body.clone()),
-        _ => {
-            return write_response(
-                stream,
-                "405 Method Not Allowed",
-                &[CORS.to_owned()],
-                b"GET or POST\n",
-            );
-        }
+        _ => return Some(Reply::new(405, &[CORS], b"GET or POST\n")),
     };
     let Some(query_msg) = wire.and_then(|w| Message::from_vec(&w).ok()) else {
-        return write_response(
-            stream,
-            "400 Bad Request",
-            &[CORS.to_owned()],
+        return Some(Reply::new(
+            400,
+            &[CORS],
             b"missing or undecodable dns parameter\n",
-        );
+        ));
     };
     let Some(question) = query_msg.queries.first() else {
-        return write_response(
-            stream,
-            "400 Bad Request",
-            &[CORS.to_owned()],
-            b"no question\n",
-        );
+        return Some(Reply::new(400, &[CORS], b"no question\n"));
     };
     let qname = question.name().clone();
     let qtype = question.query_type();
@@ -338,46 +382,33 @@ fn handle(stream: &mut TcpStream, request: &Request, shared: &Shared) -> std::io
     let response = build_response(&query_msg, &qname, qtype, shared, fault);
     let wire = response.to_vec().unwrap_or_default();
     let rcode = response.metadata.response_code;
-    let dns_type = "Content-Type: application/dns-message\r\n".to_owned();
-    let cache = format!("Cache-Control: max-age={}\r\n", min_ttl(&response));
+    let dns_type = ("content-type", "application/dns-message");
+    let cache_control = format!("max-age={}", min_ttl(&response));
+    let cache = ("cache-control", cache_control.as_str());
     // The log line is complete before the client can see the answer, so whoever reads the log
     // after an answer arrives finds its line.
     let logged = |rcode: &str| log(shared, start, &qname, qtype, rcode, fault, &request.method);
     if fault == Some(Fault::Timeout) {
         logged("none");
-        // Hold the connection without answering until the client gives up.
-        std::thread::sleep(Duration::from_secs(120));
-        return Err(std::io::ErrorKind::TimedOut.into());
+        return None;
     }
-    let cors = CORS.to_owned();
-    let (status, headers, body): (&str, Vec<String>, &[u8]) = match fault {
-        Some(Fault::Http429) => (
-            "429 Too Many Requests",
-            vec![cors, "Retry-After: 1\r\n".to_owned()],
-            b"rate limited\n",
-        ),
-        Some(Fault::Http500) => ("500 Internal Server Error", vec![cors], b"internal error\n"),
-        Some(Fault::Html) => (
-            "200 OK",
-            vec![
-                cors,
-                "Content-Type: text/html; charset=utf-8\r\n".to_owned(),
-            ],
+    let reply = match fault {
+        Some(Fault::Http429) => Reply::new(429, &[CORS, ("retry-after", "1")], b"rate limited\n"),
+        Some(Fault::Http500) => Reply::new(500, &[CORS], b"internal error\n"),
+        Some(Fault::Html) => Reply::new(
+            200,
+            &[CORS, ("content-type", "text/html; charset=utf-8")],
             b"<!doctype html><html><body><h1>Sign in to the network</h1></body></html>\n",
         ),
-        Some(Fault::ContentType) => (
-            "200 OK",
-            vec![cors, "Content-Type: text/plain\r\n".to_owned()],
-            &wire,
-        ),
-        Some(Fault::Truncated) => ("200 OK", vec![cors, dns_type], &wire[..wire.len() / 2]),
-        Some(Fault::NoCors) => ("200 OK", vec![dns_type, cache], &wire),
+        Some(Fault::ContentType) => Reply::new(200, &[CORS, ("content-type", "text/plain")], &wire),
+        Some(Fault::Truncated) => Reply::new(200, &[CORS, dns_type], &wire[..wire.len() / 2]),
+        Some(Fault::NoCors) => Reply::new(200, &[dns_type, cache], &wire),
         Some(Fault::ServFail | Fault::Refused | Fault::Timeout) | None => {
-            ("200 OK", vec![cors, dns_type, cache], &wire)
+            Reply::new(200, &[CORS, dns_type, cache], &wire)
         }
     };
     logged(&rcode_name(rcode));
-    write_response(stream, status, &headers, body)
+    Some(reply)
 }
 
 /// The RFC 1035/6895 mnemonic of a response code, as the log records it.

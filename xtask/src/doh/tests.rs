@@ -329,6 +329,7 @@ fn queries_are_answered_concurrently_and_logged_as_json_lines() {
         delay: Duration::from_millis(300),
         faults: Vec::new(),
         log: Some(log.clone()),
+        http2: false,
     });
     let addr = server.addr();
     let threads: Vec<_> = ["fixture.test.", "mail.fixture.test.", "nope.fixture.test."]
@@ -368,4 +369,99 @@ fn queries_are_answered_concurrently_and_logged_as_json_lines() {
         .map(|l| l["end_ms"].as_f64().unwrap())
         .fold(f64::MAX, f64::min);
     assert!(latest_start < earliest_end, "queries overlapped");
+}
+
+/// Sends `names` as DoH GETs over one HTTP/2 connection at once; their statuses and answers.
+fn h2_ask(addr: SocketAddr, names: &[&str]) -> Vec<(u16, Message)> {
+    use rustls::pki_types::pem::PemObject;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let mut roots = rustls::RootCertStore::empty();
+        for cert in rustls::pki_types::CertificateDer::pem_slice_iter(include_bytes!(
+            "../../../tests/tls/fixture.crt"
+        )) {
+            roots.add(cert.unwrap()).unwrap();
+        }
+        let mut config = rustls::ClientConfig::builder_with_provider(std::sync::Arc::new(
+            rustls::crypto::ring::default_provider(),
+        ))
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots)
+        .with_no_client_auth();
+        config.alpn_protocols = vec![b"h2".to_vec()];
+        let tcp = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let tls = tokio_rustls::TlsConnector::from(std::sync::Arc::new(config))
+            .connect("127.0.0.1".try_into().unwrap(), tcp)
+            .await
+            .unwrap();
+        assert_eq!(tls.get_ref().1.alpn_protocol(), Some(&b"h2"[..]));
+        let (client, connection) = ::h2::client::handshake(tls).await.unwrap();
+        tokio::spawn(connection);
+        let mut pending = Vec::new();
+        for name in names {
+            let dns = data_encoding::BASE64URL_NOPAD.encode(&query_wire(name, RecordType::TXT));
+            let request = http::Request::get(format!("https://{addr}/dns-query?dns={dns}"))
+                .header("accept", "application/dns-message")
+                .body(())
+                .unwrap();
+            let mut client = client.clone().ready().await.unwrap();
+            let (response, _) = client.send_request(request, true).unwrap();
+            pending.push(response);
+        }
+        let mut out = Vec::new();
+        for response in pending {
+            let response = response.await.unwrap();
+            let status = response.status().as_u16();
+            let mut body = response.into_body();
+            let mut bytes = Vec::new();
+            while let Some(chunk) = body.data().await {
+                let chunk = chunk.unwrap();
+                let _ = body.flow_control().release_capacity(chunk.len());
+                bytes.extend_from_slice(&chunk);
+            }
+            out.push((status, Message::from_vec(&bytes).unwrap()));
+        }
+        out
+    })
+}
+
+#[test]
+fn http2_answers_many_questions_on_one_connection_at_once() {
+    let log = std::env::temp_dir().join(format!("mxray-h2-{}.jsonl", std::process::id()));
+    let _ = std::fs::remove_file(&log);
+    let server = start(Config {
+        delay: Duration::from_millis(200),
+        log: Some(log.clone()),
+        http2: true,
+        ..Config::default()
+    });
+    assert!(server.url().starts_with("https://127.0.0.1:"));
+    let names = ["fixture.test."; 20];
+    let answers = h2_ask(server.addr(), &names);
+    assert_eq!(answers.len(), 20);
+    for (status, msg) in &answers {
+        assert_eq!(*status, 200);
+        assert_eq!(msg.metadata.response_code, ResponseCode::NoError);
+        assert_eq!(msg.answers.len(), 1);
+    }
+    let lines = std::fs::read_to_string(&log).unwrap();
+    let spans: Vec<(f64, f64)> = lines
+        .lines()
+        .map(|l| {
+            let v: serde_json::Value = serde_json::from_str(l).unwrap();
+            (
+                v["start_ms"].as_f64().unwrap(),
+                v["end_ms"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(spans.len(), 20, "every question logged once");
+    // On one connection, all twenty held back together: each started before any ended.
+    let first_end = spans.iter().map(|s| s.1).fold(f64::MAX, f64::min);
+    assert!(spans.iter().all(|s| s.0 < first_end), "{spans:?}");
+    let _ = std::fs::remove_file(&log);
 }
