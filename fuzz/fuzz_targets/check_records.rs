@@ -1,6 +1,7 @@
 //! The Check page's own readers: MTA-STS, TLS-RPT and BIMI records, MTA-STS policy files
 //! checked against MX hosts, URL checks, MX patterns and generic-PTR-name detection, from an
-//! alphabet of their pieces and as raw text. No panic, and every finding's span lies inside
+//! alphabet of their pieces and as raw text; and the page's reading of its own
+//! Content-Security-Policy. No panic, and every finding's span lies inside
 //! the text it points into (on character boundaries, as the page cuts the text there).
 #![no_main]
 
@@ -38,6 +39,8 @@ fuzz_target!(|data: &[u8]| {
         spans_fit(text, &lint_policy(text, &hosts).findings);
         let _ = https_problem(text);
         let _ = mx_matches(text, "a.mail.test");
+        let _ = mxray_core::csp::allows_connect([text], "https://p.test", text);
+        let _ = mxray_core::csp::allows_connect([text], text, "https://mta-sts.mail.test/x");
         let _ = mx_matches("*.mail.test", text);
         let _ = generic_reason(text, "192.0.2.1".parse().expect("address"));
         let _ = generic_reason(text, "2001:db8::1".parse().expect("address"));

@@ -4,13 +4,16 @@
 //! area failing never blanks the others. Core's `check` module decides everything; this page
 //! only shows it.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use mxray_core::check::client::SrvState;
 use mxray_core::check::records::lint_policy;
-use mxray_core::check::{Area, AreaStatus, NoHttp, PolicyState, Progress, Report, Request, run};
+use mxray_core::check::{
+    Area, AreaStatus, PolicyFetch, PolicyState, Progress, Report, Request, run,
+};
 use mxray_core::dkim::discover::State as KeyState;
 use mxray_core::dns::doh::Clock;
 use mxray_core::dns::input::normalise;
@@ -18,13 +21,37 @@ use mxray_core::finding::Finding;
 
 use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
 use crate::components::form::{DomainField, PasteField, editable};
-use crate::doh::{BrowserFetch, BrowserIdna};
+use crate::doh::{BrowserFetch, BrowserFile, BrowserIdna};
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
 
 /// Why the page does not read the MTA-STS policy itself.
-const NO_POLICY_FETCH: &str = "browsers let a page read another site's file only when that site \
-    allows it (CORS), and this page talks to nothing but your DNS resolver.";
+/// Why the page does not fetch the MTA-STS policy when its own Content-Security-Policy forbids it.
+const POLICY_BLOCKED_BY_CSP: &str = "this copy of mxray talks to nothing but your DNS resolver \
+    (its Content-Security-Policy says so), so it does not fetch files from other sites.";
+
+/// Whether this page's Content-Security-Policy lets it fetch `url` (the `<meta>` policies; one
+/// sent as an HTTP header cannot be read, and then the fetch fails as if CORS blocked it).
+fn csp_allows(url: &str) -> bool {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return false;
+    };
+    let origin = document
+        .location()
+        .and_then(|l| l.origin().ok())
+        .unwrap_or_default();
+    let policies: Vec<String> = document
+        .query_selector_all(r#"meta[http-equiv="Content-Security-Policy" i]"#)
+        .map(|list| {
+            (0..list.length())
+                .filter_map(|i| list.item(i))
+                .filter_map(|n| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(n).ok())
+                .filter_map(|e| e.get_attribute("content"))
+                .collect()
+        })
+        .unwrap_or_default();
+    mxray_core::csp::allows_connect(policies.iter().map(String::as_str), &origin, url)
+}
 
 /// The run's counts, for the footer line (and the benchmark, which reads it).
 #[derive(Clone, Copy, Debug, Default, PartialEq)]
@@ -128,27 +155,55 @@ pub fn CheckPage() -> impl IntoView {
         spawn_local(async move {
             let session = crate::doh::session(&client);
             let started = BrowserFetch.now_ms();
-            let done_count = std::cell::Cell::new(0usize);
             let current = move || generation.get_value() == run_id;
+            // The page is drawn at most once a frame, not once per question: a check asks
+            // about seventy, and drawing inside each would hold back the next request.
+            let frame = Rc::new(RefCell::new(Frame::default()));
             let notify = |r: &Report, p: &Progress| {
                 if !current() {
                     return;
                 }
-                progress.set(p.clone());
+                let mut f = frame.borrow_mut();
                 let done = p.areas.iter().filter(|a| a.done).count();
-                if done != done_count.get() {
-                    done_count.set(done);
-                    report.set(Some(r.clone()));
+                if done != f.done {
+                    f.done = done;
+                    f.report = Some(r.clone());
+                }
+                f.progress = Some(p.clone());
+                if !f.scheduled {
+                    f.scheduled = true;
+                    let frame = frame.clone();
+                    request_animation_frame(move || {
+                        let mut f = frame.borrow_mut();
+                        f.scheduled = false;
+                        if f.finished || !current() {
+                            return;
+                        }
+                        if let Some(p) = f.progress.take() {
+                            progress.set(p);
+                        }
+                        if let Some(r) = f.report.take() {
+                            report.set(Some(r));
+                        }
+                    });
                 }
             };
-            let finished = run(
-                &session,
-                &NoHttp(""),
-                Some(NO_POLICY_FETCH),
-                &request,
-                &notify,
-            )
-            .await;
+            let policy_url = format!("https://mta-sts.{}/.well-known/mta-sts.txt", request.domain);
+            let unreadable = format!(
+                "the browser did not let this page read it: mta-sts.{} sends no \
+                 Access-Control-Allow-Origin header (few policy hosts do), or it could not be \
+                 reached.",
+                request.domain
+            );
+            let policy_fetch = if csp_allows(&policy_url) {
+                PolicyFetch::FromPage {
+                    unreadable: &unreadable,
+                }
+            } else {
+                PolicyFetch::Skip(POLICY_BLOCKED_BY_CSP)
+            };
+            let finished = run(&session, &BrowserFile, policy_fetch, &request, &notify).await;
+            frame.borrow_mut().finished = true;
             if current() {
                 let s = session.stats();
                 stats.set(Some(RunStats {
@@ -204,7 +259,7 @@ pub fn CheckPage() -> impl IntoView {
                     </p>
                 })
             }}
-            {move || report.get().map(|r| view! { <Sections report=r policy=policy_input/> })}
+            <Sections report=report policy=policy_input/>
             {move || stats.get().map(|s| view! {
                 <p class="check-stats" data-asked=s.asked data-sent=s.sent data-max-in-flight=s.max_in_flight
                     data-elapsed-ms=format!("{:.0}", s.elapsed_ms)>
@@ -241,6 +296,17 @@ pub fn CheckPage() -> impl IntoView {
     }
 }
 
+/// What the next frame draws of a running check.
+#[derive(Default)]
+struct Frame {
+    progress: Option<Progress>,
+    report: Option<Report>,
+    /// Areas finished when the report was last taken.
+    done: usize,
+    scheduled: bool,
+    finished: bool,
+}
+
 /// One row per area: its status, a line saying why, and its progress while it runs.
 #[component]
 fn Summary(report: RwSignal<Option<Report>>, progress: RwSignal<Progress>) -> impl IntoView {
@@ -250,8 +316,8 @@ fn Summary(report: RwSignal<Option<Report>>, progress: RwSignal<Progress>) -> im
             <thead><tr><th scope="col">"Area"</th><th scope="col">"Result"</th><th scope="col">"Why"</th></tr></thead>
             <tbody>
                 {Area::ALL.into_iter().map(|area| {
-                    let summary = move || report.with(|r| r.as_ref().map(|r| r.summary(area)));
-                    let status = move || summary().map_or(AreaStatus::Pending, |s| s.status);
+                    let summary = Memo::new(move |_| report.with(|r| r.as_ref().map(|r| r.summary(area))));
+                    let status = move || summary.with(|s| s.as_ref().map_or(AreaStatus::Pending, |s| s.status));
                     view! {
                         <tr class=move || format!("check-row check-row--{}", status().key()) data-area=area.key()>
                             <th scope="row"><a href=format!("#area-{}", area.key())>{area.title()}</a></th>
@@ -261,7 +327,7 @@ fn Summary(report: RwSignal<Option<Report>>, progress: RwSignal<Progress>) -> im
                             <td class="check-row__line">
                                 {move || {
                                     let p = progress.with(|p| p.of(area));
-                                    match summary() {
+                                    match summary.get() {
                                         Some(s) if s.status != AreaStatus::Pending => s.line,
                                         _ if p.asked == 0 => "Waiting…".to_owned(),
                                         _ => format!("{} of {} answers in", p.answered, p.asked),
@@ -277,40 +343,82 @@ fn Summary(report: RwSignal<Option<Report>>, progress: RwSignal<Progress>) -> im
 }
 
 /// A section per finished area.
+/// A section per area, each drawn when its area finishes and drawn again only when its own
+/// summary or findings change (a cross-area finding arriving later): not once per update of
+/// the report, which would redraw every finished area and take the focus from a field in it.
 #[component]
-fn Sections(report: Report, policy: RwSignal<String>) -> impl IntoView {
-    let report = Rc::new(report);
+fn Sections(report: RwSignal<Option<Report>>, policy: RwSignal<String>) -> impl IntoView {
     let router = use_router();
-    let domain = report.domain().to_owned();
     Area::ALL
         .into_iter()
-        .filter(|a| report.summary(*a).status != AreaStatus::Pending)
         .map(|area| {
-            let findings: Vec<Finding> = report.findings(area).into_iter().cloned().collect();
-            let body = area_body(&report, area, &domain, router);
-            let extra = (area == Area::MtaSts).then(|| {
-                let hosts = report.mx.as_ref().map(|m| m.host_names()).unwrap_or_default();
-                let has_record = report.mta_sts.as_ref().is_some_and(|m| m.record.is_some());
-                has_record.then(|| view! { <PastedPolicy policy=policy hosts=hosts/> })
+            let shape = Memo::new(move |_| {
+                report.with(|r| {
+                    let r = r.as_ref()?;
+                    let summary = r.summary(area);
+                    (summary.status != AreaStatus::Pending).then(|| {
+                        let findings: Vec<Finding> =
+                            r.findings(area).into_iter().cloned().collect();
+                        // The pasted-policy field checks against the MX hosts.
+                        let hosts = (area == Area::MtaSts)
+                            .then(|| r.mx.as_ref().map(|m| m.host_names()))
+                            .flatten()
+                            .unwrap_or_default();
+                        (summary, findings, hosts)
+                    })
+                })
             });
-            let status = report.summary(area).status;
-            view! {
-                <section class=format!("check-area check-area--{}", status.key()) id=format!("area-{}", area.key())
-                    aria-labelledby=format!("area-{}-title", area.key())>
-                    <h2 id=format!("area-{}-title", area.key())>
-                        {area.title()} " " <span class=format!("status status--{}", status.key())>{status.words()}</span>
-                    </h2>
-                    {body}
-                    {if findings.is_empty() {
-                        view! { <p class="check-area__ok">"No problems found."</p> }.into_any()
-                    } else {
-                        view! { <FindingList findings=findings/> }.into_any()
-                    }}
-                    {extra}
-                </section>
+            move || {
+                let (summary, findings, hosts) = shape.get()?;
+                report.with_untracked(|r| {
+                    let r = r.as_ref()?;
+                    Some(area_section(
+                        r,
+                        area,
+                        summary.status,
+                        findings,
+                        hosts,
+                        router,
+                        policy,
+                    ))
+                })
             }
         })
         .collect_view()
+}
+
+fn area_section(
+    report: &Report,
+    area: Area,
+    status: AreaStatus,
+    findings: Vec<Finding>,
+    hosts: Vec<String>,
+    router: crate::route::Router,
+    policy: RwSignal<String>,
+) -> impl IntoView + use<> {
+    let body = area_body(report, area, report.domain(), router);
+    // A field to paste the policy, when there is a record and the page could not read it.
+    let has_record = report
+        .mta_sts
+        .as_ref()
+        .is_some_and(|m| m.record.is_some() && !matches!(m.policy, Some(PolicyState::Read(_))));
+    let extra = (area == Area::MtaSts && has_record)
+        .then(|| view! { <PastedPolicy policy=policy hosts=hosts/> });
+    view! {
+        <section class=format!("check-area check-area--{}", status.key()) id=format!("area-{}", area.key())
+            aria-labelledby=format!("area-{}-title", area.key())>
+            <h2 id=format!("area-{}-title", area.key())>
+                {area.title()} " " <span class=format!("status status--{}", status.key())>{status.words()}</span>
+            </h2>
+            {body}
+            {if findings.is_empty() {
+                view! { <p class="check-area__ok">"No problems found."</p> }.into_any()
+            } else {
+                view! { <FindingList findings=findings/> }.into_any()
+            }}
+            {extra}
+        </section>
+    }
 }
 
 /// The MTA-STS policy pasted by the user, checked against the MX hosts.
@@ -473,7 +581,10 @@ fn area_body(report: &Report, area: Area, domain: &str, router: crate::route::Ro
                 }
             });
             let policy = match &m.policy {
-                Some(PolicyState::Read(p)) => Some(view! { <pre class="check-policy">{p.text.clone()}</pre> }.into_any()),
+                Some(PolicyState::Read(p)) => Some(view! {
+                    <p>"Policy file, read from " <a href=m.policy_url.clone() rel="noreferrer" target="_blank">{m.policy_url.clone()}</a> ":"</p>
+                    <pre class="check-policy">{p.text.clone()}</pre>
+                }.into_any()),
                 Some(_) => Some(view! {
                     <p>"Policy file: " <a href=m.policy_url.clone() rel="noreferrer" target="_blank">{m.policy_url.clone()}</a></p>
                 }.into_any()),

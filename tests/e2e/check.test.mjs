@@ -5,12 +5,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { SUB, APP, DOH, open, finish, queryLog } from './harness.mjs';
+import { SUB, APP, DOH, DOH_H2, DOH_H2_LOG, OPEN_CSP, open, finish, queryLog } from './harness.mjs';
 
-const checkUrl = (params, base = SUB) => {
+const checkUrl = (params, base = SUB, resolver = DOH) => {
   const search = new URLSearchParams(params);
-  search.append('resolver', DOH);
+  search.append('resolver', resolver);
   return `${base}check?${search}`;
+};
+
+/// The most questions in flight at once in a slice of a fixture's log.
+const mostAtOnce = (log) => {
+  let most = 0;
+  for (const q of log) {
+    most = Math.max(most, log.filter((o) => o.start_ms < q.end_ms && q.start_ms < o.end_ms).length);
+  }
+  return most;
 };
 
 const done = (page) => page.waitForSelector('.check-stats', { timeout: 20000 });
@@ -47,11 +56,7 @@ test('a good domain: every area passes or says it is not configured, no question
   const asked = log.map((q) => `${q.name} ${q.type}`);
   assert.equal(new Set(asked).size, asked.length, `no (name, type) twice: ${asked.join(', ')}`);
   // More than one question in flight at once: intervals overlap in the server's log.
-  let most = 0;
-  for (const q of log) {
-    const overlapping = log.filter((o) => o.start_ms < q.end_ms && q.start_ms < o.end_ms).length;
-    most = Math.max(most, overlapping);
-  }
+  const most = mostAtOnce(log);
   assert.ok(most > 1, `questions overlap (at most ${most} at once)`);
   const stats = page.locator('.check-stats');
   assert.ok(Number(await stats.getAttribute('data-max-in-flight')) > 1);
@@ -67,6 +72,7 @@ const CASES = [
   ['hostfail', 'mx', ['mx.target-failed']],
   ['unreach', 'mx', ['mx.target-missing', 'mx.no-reachable-host']],
   ['rdns', 'rdns', ['rdns.not-confirmed', 'rdns.generic', 'rdns.missing', 'rdns.multiple']],
+  ['rdnsfail', 'rdns', ['rdns.lookup-failed']],
   ['client', 'client', ['srv.target-cname', 'srv.target-ip', 'srv.target-missing', 'srv.port', 'client.no-implicit-tls', 'client.private-address']],
   ['sts-nohost', 'mta-sts', ['mta-sts.policy-host-missing']],
   ['sts-badid', 'mta-sts', ['mta-sts.id']],
@@ -101,6 +107,16 @@ test('one fixture domain per finding: each shows in its area', async () => {
     const got = await codes(page, area);
     for (const code of expected) assert.ok(got.includes(code), `${domain}: ${code} in ${area} (${got.join(', ')})`);
   }
+  await finish(t, assert);
+});
+
+test('an SRV name that is not _service._proto is named, and nothing is asked for it', async () => {
+  const before = queryLog().length;
+  const t = await open(checkUrl({ domain: 'good.check.test', srv: 'xmpp' }));
+  await done(t.page);
+  assert.ok((await codes(t.page, 'client')).includes('srv.name'));
+  assert.match(await t.page.locator('#area-client').textContent(), /xmpp/);
+  assert.ok(!queryLog().slice(before).some((q) => q.name.startsWith('xmpp.')), 'no question for it');
   await finish(t, assert);
 });
 
@@ -174,6 +190,18 @@ test('DNSSEC is reported as the resolver reports it', async () => {
   assert.match(r.line, /validated by the resolver \(AD\)/);
   assert.deepEqual(await codes(page, 'dnssec'), ['dnssec.validated']);
   await finish(t, assert);
+  // Part of the domain in an unsigned zone: partly validated.
+  const half = await open(checkUrl({ domain: 'half.signed.test' }));
+  await done(half.page);
+  assert.deepEqual(await codes(half.page, 'dnssec'), ['dnssec.partial']);
+  await finish(half, assert);
+  // A validating resolver refusing an answer whose signatures fail (SERVFAIL, EDE 6).
+  const bogus = await open(checkUrl({ domain: 'bogus.signed.test' }));
+  await done(bogus.page);
+  assert.ok((await codes(bogus.page, 'dnssec')).includes('dnssec.bogus'));
+  assert.match(await bogus.page.locator('#area-dnssec').textContent(), /_dmarc\.bogus\.signed\.test/);
+  assert.equal((await row(bogus.page, 'dnssec')).status, 'Errors');
+  await finish(bogus, assert);
 });
 
 test('a pasted MTA-STS policy is checked against the MX hosts and kept in the URL', async () => {
@@ -230,5 +258,81 @@ test('every finding links to the catalog, which explains every code', async () =
   assert.ok(count > 150, `${count} codes`);
   await page.fill('#catalog-filter', 'null mx');
   assert.ok(await page.locator('.catalog__entry:visible').count() < count);
+  await finish(t, assert);
+});
+
+test('over HTTP/2, as public resolvers serve DoH, the page does not queue: more than six in flight', async () => {
+  const before = queryLog(DOH_H2_LOG).length;
+  const t = await open(checkUrl({ domain: 'good.check.test', selectors: 'sel' }, SUB, DOH_H2), { https: true });
+  const { page } = t;
+  await done(page);
+  assert.equal((await row(page, 'mx')).status, 'Passes');
+  assert.equal((await row(page, 'dkim')).status, 'Passes');
+  const log = queryLog(DOH_H2_LOG).slice(before);
+  const asked = log.map((q) => `${q.name} ${q.type}`);
+  assert.equal(new Set(asked).size, asked.length, 'no (name, type) twice');
+  // Over HTTP/1.1 a browser has six connections to a host; one HTTP/2 connection has no such
+  // limit, and the page adds none (its own queue is for HTTP/1.1 only).
+  const most = mostAtOnce(log);
+  assert.ok(most > 6, `more than six at once over HTTP/2 (${most})`);
+  await finish(t, assert);
+});
+
+// A copy of mxray whose Content-Security-Policy lets it fetch from any https: site (as a
+// deployment may choose); the policy host is played by a route (the request never leaves the
+// browser), with or without the CORS header that lets a page read it.
+const POLICY_URL = 'https://mta-sts.good.check.test/.well-known/mta-sts.txt';
+const openWithPolicy = (domain, policyReply, allow = []) =>
+  open(checkUrl({ domain }, OPEN_CSP), {
+    allow,
+    setup: (context) => context.route(POLICY_URL, (route) => route.fulfill(policyReply)),
+  });
+const CORS = { 'access-control-allow-origin': '*' };
+
+test('where the page may fetch it and the host allows CORS, the MTA-STS policy is read and checked', async () => {
+  const t = await openWithPolicy('good.check.test', {
+    status: 200, headers: { ...CORS, 'content-type': 'text/plain' },
+    body: 'version: STSv1\nmode: enforce\nmx: mx1.good.check.test\nmax_age: 604800\n',
+  });
+  const { page } = t;
+  await done(page);
+  const area = page.locator('#area-mta-sts');
+  assert.match(await area.textContent(), /Policy file, read from https:\/\/mta-sts\.good\.check\.test/);
+  assert.match(await area.locator('pre.check-policy').textContent(), /mode: enforce/);
+  assert.deepEqual(await codes(page, 'mta-sts'), ['mta-sts.mx-not-covered']);
+  assert.equal(await page.locator('#check-policy').count(), 0, 'no paste field when the policy was read');
+  await finish(t, assert);
+});
+
+test('a policy the browser will not let the page read: the report says so, and offers the paste field', async () => {
+  // Without a CORS header the browser hands the page a network error, and so it does for a
+  // host it cannot reach; a route cannot play a CORS refusal (its answers skip the check), so
+  // it aborts the request, which the page sees the same way.
+  const t = await open(checkUrl({ domain: 'good.check.test' }, OPEN_CSP), {
+    allow: [/Failed to load resource/],
+    setup: (context) => context.route(POLICY_URL, (route) => route.abort('accessdenied')),
+  });
+  const { page } = t;
+  await done(page);
+  assert.deepEqual(await codes(page, 'mta-sts'), ['mta-sts.policy-not-read']);
+  assert.match(await page.locator('#area-mta-sts').textContent(),
+    /did not let this page read it: mta-sts\.good\.check\.test sends no Access-Control-Allow-Origin header/);
+  assert.equal(await page.locator('#check-policy').count(), 1, 'the paste field is offered');
+  await finish(t, assert);
+});
+
+test('a policy host that answers 404, or a policy in mode none: findings of the domain', async () => {
+  let t = await openWithPolicy('good.check.test', { status: 404, headers: CORS, body: 'not found' },
+    [/404/, /Failed to load resource/]);
+  await done(t.page);
+  assert.deepEqual(await codes(t.page, 'mta-sts'), ['mta-sts.policy-fetch-failed']);
+  assert.match(await t.page.locator('#area-mta-sts').textContent(), /the server answered HTTP 404/);
+  await finish(t, assert);
+  t = await openWithPolicy('good.check.test', {
+    status: 200, headers: { ...CORS, 'content-type': 'text/plain' },
+    body: 'version: STSv1\nmode: none\nmx: *.good.check.test\nmax_age: 86400\n',
+  });
+  await done(t.page);
+  assert.deepEqual(await codes(t.page, 'mta-sts'), ['mta-sts.mode-none']);
   await finish(t, assert);
 });

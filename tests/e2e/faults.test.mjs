@@ -17,6 +17,7 @@ const CASES = [
   ['truncated', /answer was cut short .*truncated/],
   ['no-cors', /does not allow web pages to read its answers \(no CORS header\)/],
   ['timeout', /did not answer within 5\.0 seconds/],
+  ['bogus', /could not get an answer .*SERVFAIL.*It says: DNSSEC bogus \(EDE 6\): signature expired/],
 ];
 
 for (const [mode, message] of CASES) {

@@ -20,6 +20,11 @@ export const DOH_LOG = need('MXRAY_DOH_LOG');
 // A second fixture resolver serving tests/zones/stale: example.com as it was before a change.
 export const DOH_STALE = need('MXRAY_DOH_STALE_URL');
 export const ARTIFACTS = need('MXRAY_ARTIFACTS');
+// The same zones as DOH, served over HTTP/2 and TLS as public resolvers serve DoH.
+export const DOH_H2 = need('MXRAY_DOH_H2_URL');
+// The app with `https:` added to its CSP's connect-src, as a deployment may choose.
+export const OPEN_CSP = need('MXRAY_OPEN_CSP_URL');
+export const DOH_H2_LOG = need('MXRAY_DOH_H2_LOG');
 
 let browser;
 
@@ -29,6 +34,8 @@ before(async () => {
     args: [
       '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
       '--disable-background-networking', '--disable-component-update', '--disable-sync',
+      // No name resolves but loopback: a request that would leave the machine fails at once.
+      '--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost',
     ],
   });
 });
@@ -37,9 +44,12 @@ after(async () => {
   await browser?.close();
 });
 
-/// Opens a page in a fresh context. `allow` lists console errors a test expects (regexps).
-export async function open(url, { viewport = { width: 1100, height: 800 }, colorScheme = 'light', allow = [] } = {}) {
-  const context = await browser.newContext({ viewport, colorScheme });
+/// Opens a page in a fresh context. `allow` lists console errors a test expects (regexps);
+/// `setup(context)` runs before the page loads (routes, say); `https` accepts the HTTP/2
+/// fixture's self-signed certificate (tests/tls).
+export async function open(url, { viewport = { width: 1100, height: 800 }, colorScheme = 'light', allow = [], setup, https = false } = {}) {
+  const context = await browser.newContext({ viewport, colorScheme, ignoreHTTPSErrors: https });
+  if (setup) await setup(context);
   const page = await context.newPage();
   const problems = [];
   const origins = new Set();
@@ -63,10 +73,10 @@ export async function finish(t, assert) {
   assert.deepEqual(problems, [], 'no page errors and no console errors');
 }
 
-/// The fixture server's query log, one object per query.
-export function queryLog() {
-  if (!fs.existsSync(DOH_LOG)) return [];
-  return fs.readFileSync(DOH_LOG, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
+/// The fixture server's query log, one object per query (`file`: the HTTP/2 server's).
+export function queryLog(file = DOH_LOG) {
+  if (!fs.existsSync(file)) return [];
+  return fs.readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).map((l) => JSON.parse(l));
 }
 
 export function artifact(name) {

@@ -241,7 +241,8 @@ pub fn release_build() -> Result<()> {
 }
 
 /// The fault rules the end-to-end tests rely on: `<mode>.faults.test` shows each fault.
-/// Two more fail one area each of the Check page's `partial.check.test`.
+/// More fail one area each of the Check page's `partial.check.test`, the PTR of
+/// `rdnsfail.check.test`'s MX, and `bogus.signed.test`'s DMARC with a DNSSEC error.
 pub fn e2e_faults() -> Vec<doh::FaultRule> {
     let rule = |fault, name: &str| doh::FaultRule {
         fault,
@@ -252,6 +253,8 @@ pub fn e2e_faults() -> Vec<doh::FaultRule> {
         .chain([
             rule(doh::Fault::ServFail, "_dmarc.partial.check.test."),
             rule(doh::Fault::Refused, "_smtp._tls.partial.check.test."),
+            rule(doh::Fault::ServFail, "30.100.51.198.in-addr.arpa."),
+            rule(doh::Fault::Bogus, "_dmarc.bogus.signed.test."),
         ])
         .collect()
 }

@@ -5,7 +5,7 @@
 use std::net::IpAddr;
 use std::time::Instant;
 
-use mxray_core::check::{Area, NoHttp, PolicyState, Report, Request, run};
+use mxray_core::check::{Area, NoHttp, PolicyFetch, PolicyState, Report, Request, run};
 use mxray_core::dkim::discover::State as KeyState;
 use mxray_core::dns::cache::Stats;
 
@@ -44,7 +44,7 @@ pub fn check(backend: &Backend, args: &Args<'_>, out: &mut String) -> Result<u8,
         block_on(run(
             backend,
             &ThreadFetch::new(),
-            None,
+            PolicyFetch::Fetch,
             &request,
             &|_, _| {},
         ))
@@ -52,7 +52,7 @@ pub fn check(backend: &Backend, args: &Args<'_>, out: &mut String) -> Result<u8,
         block_on(run(
             backend,
             &NoHttp(""),
-            Some("--zone was given, and nothing is fetched from the network then."),
+            PolicyFetch::Skip("--zone was given, and nothing is fetched from the network then."),
             &request,
             &|_, _| {},
         ))

@@ -161,3 +161,28 @@ impl ToAscii for Uts46 {
         idna::domain_to_ascii(domain).map_err(|_| "it has a character UTS 46 does not allow".into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refused_connection_is_a_network_error_and_silence_a_timeout() {
+        // Bound and dropped: nothing listens there now, so the connection is refused.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = closed.local_addr().unwrap();
+        drop(closed);
+        assert_eq!(
+            fetch(&format!("http://{addr}/.well-known/mta-sts.txt"), 2_000).unwrap_err(),
+            TransportError::Network
+        );
+        // Accepts and never answers.
+        let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = silent.local_addr().unwrap();
+        assert_eq!(
+            fetch(&format!("http://{addr}/"), 300).unwrap_err(),
+            TransportError::Timeout { after_ms: 300 }
+        );
+        drop(silent);
+    }
+}

@@ -666,7 +666,7 @@ catalog! {
         "The record is published but mta-sts.<domain> has no address, so no sender can fetch the policy and MTA-STS does nothing.",
         "_mta-sts.example.com TXT published, mta-sts.example.com does not exist.";
     "mta-sts.policy-not-read" => Info, "RFC 8461 §3.3",
-        "A web page may read another site's file only when that site allows it (CORS), and mxray's page talks to nothing but the DNS resolver, so the policy file was not read here. The terminal command reads it; or paste the policy to check it.",
+        "The policy file was not read, and that says nothing about the domain: mxray's page talks to nothing but the DNS resolver unless its deployment allows more (its Content-Security-Policy), and even then a browser lets a page read another site's file only when that site allows it (CORS), which few policy hosts do. The terminal command reads it; or paste the policy to check it.",
         "https://mta-sts.example.com/.well-known/mta-sts.txt, checked in the browser.";
     "mta-sts.policy-fetch-failed" => Error, "RFC 8461 §3.3",
         "The policy file could not be fetched as senders fetch it: over HTTPS, status 200, no redirects, Content-Type text/plain. Senders then ignore MTA-STS.",

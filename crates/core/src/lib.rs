@@ -15,6 +15,7 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod csp;
 pub mod dkim;
 pub mod dmarc;
 pub mod dns;

@@ -50,10 +50,13 @@ pub enum Fault {
     Truncated,
     /// A valid answer without `Access-Control-Allow-Origin`, so a browser cannot read it.
     NoCors,
+    /// SERVFAIL with the extended error "DNSSEC Bogus" (RFC 8914 code 6), as a validating
+    /// resolver answers when signatures do not validate.
+    Bogus,
 }
 
 impl Fault {
-    const ALL: [(Self, &'static str); 9] = [
+    const ALL: [(Self, &'static str); 10] = [
         (Self::ServFail, "servfail"),
         (Self::Refused, "refused"),
         (Self::Timeout, "timeout"),
@@ -63,6 +66,7 @@ impl Fault {
         (Self::ContentType, "content-type"),
         (Self::Truncated, "truncated"),
         (Self::NoCors, "no-cors"),
+        (Self::Bogus, "bogus"),
     ];
 
     /// Every fault mode.
@@ -403,7 +407,7 @@ fn answer(request: &Request, shared: &Shared) -> Option<Reply> {
         Some(Fault::ContentType) => Reply::new(200, &[CORS, ("content-type", "text/plain")], &wire),
         Some(Fault::Truncated) => Reply::new(200, &[CORS, dns_type], &wire[..wire.len() / 2]),
         Some(Fault::NoCors) => Reply::new(200, &[dns_type, cache], &wire),
-        Some(Fault::ServFail | Fault::Refused | Fault::Timeout) | None => {
+        Some(Fault::ServFail | Fault::Refused | Fault::Bogus | Fault::Timeout) | None => {
             Reply::new(200, &[CORS, dns_type, cache], &wire)
         }
     };
@@ -453,6 +457,20 @@ fn build_response(
     match fault {
         Some(Fault::ServFail) => response.metadata.response_code = ResponseCode::ServFail,
         Some(Fault::Refused) => response.metadata.response_code = ResponseCode::Refused,
+        Some(Fault::Bogus) => {
+            response.metadata.response_code = ResponseCode::ServFail;
+            // RFC 8914: option 15, INFO-CODE 6 (DNSSEC Bogus) and EXTRA-TEXT.
+            let mut data = 6u16.to_be_bytes().to_vec();
+            data.extend_from_slice(b"signature expired");
+            let mut edns = response.edns.take().unwrap_or_else(|| {
+                let mut e = Edns::new();
+                e.set_max_payload(1232);
+                e
+            });
+            edns.options_mut()
+                .insert(hickory_proto::rr::rdata::opt::EdnsOption::Unknown(15, data));
+            response.set_edns(edns);
+        }
         _ => {
             let answer = shared.zones.answer(qname, qtype);
             response.metadata.authentic_data = shared.zones.authentic(qname);

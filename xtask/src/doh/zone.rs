@@ -19,9 +19,9 @@ use hickory_proto::serialize::txt::Parser;
 #[derive(Debug, Default)]
 pub struct ZoneStore {
     names: BTreeMap<LowerName, Vec<Record>>,
-    /// Apexes of zones whose file says `; fixture: authentic-data`: answers about names in them
-    /// carry the AD bit, as a validating resolver sets it for a signed zone.
-    signed: Vec<LowerName>,
+    /// Every zone's apex, and whether its file says `; fixture: authentic-data`: answers about
+    /// names in it carry the AD bit, as a validating resolver sets it for a signed zone.
+    apexes: Vec<(LowerName, bool)>,
 }
 
 /// The answer to one question.
@@ -68,8 +68,8 @@ impl ZoneStore {
             .lines()
             .any(|l| l.trim() == "; fixture: authentic-data");
         for (key, set) in parse(&plain)? {
-            if signed && set.record_type() == RecordType::SOA {
-                self.signed.push(key.name.clone());
+            if set.record_type() == RecordType::SOA {
+                self.apexes.push((key.name.clone(), signed));
             }
             let entry = self.names.entry(key.name.clone()).or_default();
             entry.extend(set.records_without_rrsigs().cloned());
@@ -95,10 +95,16 @@ impl ZoneStore {
         Ok(())
     }
 
-    /// Whether answers about `name` carry the AD bit (it is in a zone marked as signed).
+    /// Whether answers about `name` carry the AD bit: the closest zone holding it is marked as
+    /// signed (an unsigned zone below a signed one is answered without it, as a delegation
+    /// without DS is).
     pub fn authentic(&self, name: &Name) -> bool {
         let lower = LowerName::from(name);
-        self.signed.iter().any(|apex| apex.zone_of(&lower))
+        self.apexes
+            .iter()
+            .filter(|(apex, _)| apex.zone_of(&lower))
+            .max_by_key(|(apex, _)| apex.num_labels())
+            .is_some_and(|(_, signed)| *signed)
     }
 
     /// How many owner names the store holds.

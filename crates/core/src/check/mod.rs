@@ -203,8 +203,20 @@ impl Progress {
     }
 }
 
-/// No HTTP: for callers that may not fetch MTA-STS policies (the page, whose Content Security
-/// Policy lets it talk to the DNS resolver only).
+/// How a check gets the MTA-STS policy file (`https://mta-sts.<domain>/.well-known/mta-sts.txt`).
+#[derive(Clone, Copy, Debug)]
+pub enum PolicyFetch<'a> {
+    /// Fetched; a request that gets no readable response is the policy host's problem
+    /// (unreachable, or a certificate the client does not accept).
+    Fetch,
+    /// Fetched by a web page: a request with no readable response may be the browser's doing
+    /// (the host sends no CORS header), so it is reported as not read, with this reason.
+    FromPage { unreadable: &'a str },
+    /// Not fetched, for this reason.
+    Skip(&'a str),
+}
+
+/// No HTTP: for callers that do not fetch MTA-STS policies ([`PolicyFetch::Skip`]).
 pub struct NoHttp(pub &'static str);
 
 impl crate::dns::doh::Clock for NoHttp {
@@ -285,12 +297,12 @@ impl<R: Resolver> Resolver for Tracked<'_, '_, R> {
 }
 
 /// Runs the whole check. `notify` is told of every question asked and answered and of every
-/// area finished, with the report so far. `http` fetches the MTA-STS policy; [`NoHttp`] says
-/// why it is not read.
+/// area finished, with the report so far. `http` fetches the MTA-STS policy as `policy_fetch`
+/// says.
 pub async fn run<R: Resolver, H: HttpGet>(
     resolver: &R,
     http: &H,
-    no_http_reason: Option<&str>,
+    policy_fetch: PolicyFetch<'_>,
     request: &Request,
     notify: &dyn Fn(&Report, &Progress),
 ) -> Report {
@@ -404,7 +416,7 @@ pub async fn run<R: Resolver, H: HttpGet>(
             host::resolve(&r, &format!("mta-sts.{domain}")),
         )
         .await;
-        let area = mta_sts(published, policy_host, policy_url, http, no_http_reason).await;
+        let area = mta_sts(published, policy_host, policy_url, http, policy_fetch).await;
         shared.finish(Area::MtaSts, |rep| rep.mta_sts = Some(area));
     };
     let tlsrpt_area = async {
@@ -444,7 +456,7 @@ async fn mta_sts<H: HttpGet>(
     policy_host: host::Host,
     policy_url: String,
     http: &H,
-    no_http_reason: Option<&str>,
+    policy_fetch: PolicyFetch<'_>,
 ) -> MtaSts {
     let mut area = MtaSts {
         record: None,
@@ -482,7 +494,7 @@ async fn mta_sts<H: HttpGet>(
         )));
         return area;
     }
-    if let Some(reason) = no_http_reason {
+    let not_read = |area: &mut MtaSts, reason: &str| {
         area.findings.push(Finding::new(
             "mta-sts.policy-not-read",
             format!(
@@ -493,18 +505,40 @@ async fn mta_sts<H: HttpGet>(
             ),
         ));
         area.policy = Some(PolicyState::NotRead(reason.to_owned()));
+    };
+    let unreadable = match policy_fetch {
+        PolicyFetch::Skip(reason) => {
+            not_read(&mut area, reason);
+            return area;
+        }
+        PolicyFetch::Fetch => None,
+        PolicyFetch::FromPage { unreadable } => Some(unreadable),
+    };
+    let fetched = http.get(&area.policy_url, 10_000).await;
+    if let (Err(TransportError::Network), Some(reason)) = (&fetched, unreadable) {
+        not_read(&mut area, reason);
         return area;
     }
-    area.policy = Some(match http.get(&area.policy_url, 10_000).await {
+    area.policy = Some(match fetched {
         Err(e) => {
+            let why = match e {
+                TransportError::Timeout { after_ms } => {
+                    format!("no answer within {} seconds", after_ms / 1000)
+                }
+                _ => format!(
+                    "{} could not be reached over HTTPS, or its certificate is not valid for \
+                     that name (senders require a valid one)",
+                    area.policy_host.name
+                ),
+            };
             area.findings.push(Finding::new(
                 "mta-sts.policy-fetch-failed",
                 format!(
-                    "The policy at {} could not be fetched: {e}.",
+                    "The policy at {} could not be fetched: {why}.",
                     area.policy_url
                 ),
             ));
-            PolicyState::Failed(e.to_string())
+            PolicyState::Failed(why)
         }
         Ok(reply) if reply.status != 200 => {
             let why = format!("the server answered HTTP {}", reply.status);

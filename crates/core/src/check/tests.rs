@@ -31,6 +31,21 @@ impl HttpGet for OnePolicy {
     }
 }
 
+/// An HTTP client whose every request fails.
+struct FailingHttp(TransportError);
+
+impl Clock for FailingHttp {
+    fn now_ms(&self) -> f64 {
+        0.0
+    }
+}
+
+impl HttpGet for FailingHttp {
+    async fn get(&self, _url: &str, _timeout_ms: u32) -> Result<HttpReply, TransportError> {
+        Err(self.0.clone())
+    }
+}
+
 /// The zone, logging every question that reaches it (past the check's cache).
 struct Logged {
     zone: ZoneResolver,
@@ -53,7 +68,7 @@ fn check(zone: &str, domain: &str) -> Report {
     now(run(
         &zone_cache(zone),
         &NoHttp(""),
-        Some("x"),
+        PolicyFetch::Skip("x"),
         &request(domain),
         &|_, _| {},
     ))
@@ -87,7 +102,13 @@ fn the_perf_domain_checks_every_area_and_asks_nothing_twice() {
     let mut req = request("example.test");
     req.selectors = vec!["sel1".into()];
     req.ip = Some("192.0.2.25".parse().unwrap());
-    let report = now(run(&zone, &NoHttp(""), Some("x"), &req, &notify));
+    let report = now(run(
+        &zone,
+        &NoHttp(""),
+        PolicyFetch::Skip("x"),
+        &req,
+        &notify,
+    ));
     assert_eq!(seen.borrow().len(), 10, "every area finished");
     assert_eq!(
         seen.borrow().last(),
@@ -177,7 +198,13 @@ fn findings_that_need_two_areas() {
 
     let policy = "version: STSv1\nmode: enforce\nmx: mx1.brand.t\nmax_age: 604800\n";
     let http = OnePolicy("https://mta-sts.brand.t/.well-known/mta-sts.txt", policy);
-    let brand = now(run(&zone, &http, None, &request("brand.t"), &|_, _| {}));
+    let brand = now(run(
+        &zone,
+        &http,
+        PolicyFetch::Fetch,
+        &request("brand.t"),
+        &|_, _| {},
+    ));
     let codes = |a| -> Vec<&str> { brand.findings(a).iter().map(|f| f.code).collect() };
     assert!(codes(Area::Bimi).contains(&"bimi.dmarc-not-enforced"));
     assert_eq!(codes(Area::MtaSts), ["mta-sts.mx-not-covered"]);
@@ -210,7 +237,7 @@ fn the_page_says_why_the_policy_is_not_read() {
     let brand = now(run(
         &zone,
         &NoHttp(""),
-        Some(why),
+        PolicyFetch::Skip(why),
         &request("brand.t"),
         &|_, _| {},
     ));
@@ -234,4 +261,42 @@ fn markdown_has_a_row_per_area_and_fixes_in_fences() {
     }
     assert!(md.contains("`mx.null-spf`"));
     assert!(md.contains("```\n  v=spf1 -all\n  ```"));
+}
+
+#[test]
+fn a_policy_with_no_readable_response_is_the_hosts_problem_unless_a_page_asked() {
+    let zone = zone_cache(CROSS);
+    let sts = |http: &FailingHttp, how| {
+        let report = now(run(&zone, http, how, &request("brand.t"), &|_, _| {}));
+        report.mta_sts.unwrap()
+    };
+    let offline = FailingHttp(TransportError::Network);
+    let cli = sts(&offline, PolicyFetch::Fetch);
+    assert_eq!(cli.findings[0].code, "mta-sts.policy-fetch-failed");
+    assert!(
+        cli.findings[0]
+            .message
+            .contains("mta-sts.brand.t could not be reached over HTTPS, or its certificate"),
+        "{}",
+        cli.findings[0].message
+    );
+    assert!(matches!(cli.policy, Some(PolicyState::Failed(_))));
+
+    // From a page, the browser may have refused to show the answer (no CORS header): that is
+    // not the domain's fault, and the report says what happened instead.
+    let why = "the browser would not let this page read it.";
+    let page = sts(&offline, PolicyFetch::FromPage { unreadable: why });
+    assert_eq!(page.findings[0].code, "mta-sts.policy-not-read");
+    assert!(page.findings[0].message.contains(why));
+    assert_eq!(page.policy, Some(PolicyState::NotRead(why.into())));
+
+    // A timeout is the host's, wherever it was asked from.
+    let slow = FailingHttp(TransportError::Timeout { after_ms: 10_000 });
+    let page = sts(&slow, PolicyFetch::FromPage { unreadable: why });
+    assert_eq!(page.findings[0].code, "mta-sts.policy-fetch-failed");
+    assert!(
+        page.findings[0]
+            .message
+            .contains("no answer within 10 seconds")
+    );
 }
