@@ -298,26 +298,24 @@ mod tests {
     fn low_priority_leaves_places_for_high() {
         let gate = Gate::new();
         gate.set_limit(Some(6));
-        let mut low: Vec<_> = (0..6).map(|_| gate.enter(Priority::Low)).collect();
-        let passes: Vec<_> = low
-            .iter_mut()
-            .filter_map(|e| match poll(e) {
-                Poll::Ready(p) => Some(p),
-                Poll::Pending => None,
-            })
-            .collect();
-        assert_eq!(passes.len(), 6 - RESERVED);
-        let mut high: Vec<_> = (0..3).map(|_| gate.enter(Priority::High)).collect();
-        let high_passes: Vec<_> = high
-            .iter_mut()
-            .filter_map(|e| match poll(e) {
-                Poll::Ready(p) => Some(p),
-                Poll::Pending => None,
-            })
-            .collect();
-        let ready = high_passes.len();
+        // `n` waiters at `priority`, and the passes of those let through at once.
+        let enter = |priority, n| -> (Vec<Enter>, Vec<Pass>) {
+            let mut waiting: Vec<_> = (0..n).map(|_| gate.enter(priority)).collect();
+            let passes = waiting
+                .iter_mut()
+                .filter_map(|e| match poll(e) {
+                    Poll::Ready(p) => Some(p),
+                    Poll::Pending => None,
+                })
+                .collect();
+            (waiting, passes)
+        };
+        let (_low, low_passes) = enter(Priority::Low, 6);
+        assert_eq!(low_passes.len(), 6 - RESERVED);
+        let (_high, high_passes) = enter(Priority::High, 3);
         assert_eq!(
-            ready, RESERVED,
+            high_passes.len(),
+            RESERVED,
             "the reserved places go to high priority at once"
         );
         assert_eq!(gate.out().1, 6);
