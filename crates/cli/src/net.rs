@@ -43,19 +43,28 @@ type Slot = Arc<Mutex<(Option<Result<HttpReply, TransportError>>, Option<Waker>)
 
 impl HttpGet for ThreadFetch {
     async fn get(&self, url: &str, timeout_ms: u32) -> Result<HttpReply, TransportError> {
-        let slot: Slot = Arc::default();
-        let url = url.to_owned();
-        let filled = slot.clone();
-        std::thread::spawn(move || {
-            let result = fetch(&url, timeout_ms);
-            let mut guard = filled.lock().unwrap_or_else(|e| e.into_inner());
-            guard.0 = Some(result);
-            if let Some(waker) = guard.1.take() {
-                waker.wake();
-            }
-        });
-        Pending { slot }.await
+        on_thread(url, timeout_ms, Some("application/dns-message")).await
     }
+
+    async fn get_file(&self, url: &str, timeout_ms: u32) -> Result<HttpReply, TransportError> {
+        on_thread(url, timeout_ms, None).await
+    }
+}
+
+/// [`fetch`] on a thread of its own; the future is woken when it is done.
+fn on_thread(url: &str, timeout_ms: u32, accept: Option<&'static str>) -> Pending {
+    let slot: Slot = Arc::default();
+    let url = url.to_owned();
+    let filled = slot.clone();
+    std::thread::spawn(move || {
+        let result = fetch(&url, timeout_ms, accept);
+        let mut guard = filled.lock().unwrap_or_else(|e| e.into_inner());
+        guard.0 = Some(result);
+        if let Some(waker) = guard.1.take() {
+            waker.wake();
+        }
+    });
+    Pending { slot }
 }
 
 struct Pending {
@@ -77,7 +86,7 @@ impl Future for Pending {
     }
 }
 
-fn fetch(url: &str, timeout_ms: u32) -> Result<HttpReply, TransportError> {
+fn fetch(url: &str, timeout_ms: u32, accept: Option<&str>) -> Result<HttpReply, TransportError> {
     let agent: ureq::Agent = ureq::Agent::config_builder()
         .timeout_global(Some(Duration::from_millis(u64::from(timeout_ms))))
         .http_status_as_error(false)
@@ -87,10 +96,11 @@ fn fetch(url: &str, timeout_ms: u32) -> Result<HttpReply, TransportError> {
         .user_agent(concat!("mxray/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let response = agent
-        .get(url)
-        .header("Accept", "application/dns-message")
-        .call();
+    let mut request = agent.get(url);
+    if let Some(accept) = accept {
+        request = request.header("Accept", accept);
+    }
+    let response = request.call();
     let mut response = match response {
         Ok(response) => response,
         Err(ureq::Error::Timeout(_)) => {
@@ -173,16 +183,65 @@ mod tests {
         let addr = closed.local_addr().unwrap();
         drop(closed);
         assert_eq!(
-            fetch(&format!("http://{addr}/.well-known/mta-sts.txt"), 2_000).unwrap_err(),
+            fetch(
+                &format!("http://{addr}/.well-known/mta-sts.txt"),
+                2_000,
+                None
+            )
+            .unwrap_err(),
             TransportError::Network
         );
         // Accepts and never answers.
         let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         let addr = silent.local_addr().unwrap();
         assert_eq!(
-            fetch(&format!("http://{addr}/"), 300).unwrap_err(),
+            fetch(&format!("http://{addr}/"), 300, None).unwrap_err(),
             TransportError::Timeout { after_ms: 300 }
         );
         drop(silent);
+    }
+
+    /// The request line and headers one GET sends, answered with a policy file.
+    fn request_seen(accept: Option<&str>) -> String {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let addr = listener.local_addr().unwrap();
+        let server = std::thread::spawn(move || {
+            let (stream, _) = listener.accept().unwrap();
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut head = String::new();
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap() <= 2 {
+                    break;
+                }
+                head.push_str(&line.to_ascii_lowercase());
+            }
+            let body = "version: STSv1\n";
+            let mut stream = stream;
+            let _ = write!(
+                stream,
+                "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n{body}",
+                body.len()
+            );
+            head
+        });
+        let reply = fetch(
+            &format!("http://{addr}/.well-known/mta-sts.txt"),
+            2_000,
+            accept,
+        )
+        .unwrap();
+        assert_eq!(reply.body, b"version: STSv1\n");
+        server.join().unwrap()
+    }
+
+    #[test]
+    fn a_policy_file_is_asked_for_without_the_dns_accept_header() {
+        assert!(!request_seen(None).contains("application/dns-message"));
+        assert!(
+            request_seen(Some("application/dns-message"))
+                .contains("accept: application/dns-message")
+        );
     }
 }

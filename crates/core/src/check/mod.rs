@@ -514,7 +514,7 @@ async fn mta_sts<H: HttpGet>(
         PolicyFetch::Fetch => None,
         PolicyFetch::FromPage { unreadable } => Some(unreadable),
     };
-    let fetched = http.get(&area.policy_url, 10_000).await;
+    let fetched = http.get_file(&area.policy_url, 10_000).await;
     if let (Err(TransportError::Network), Some(reason)) = (&fetched, unreadable) {
         not_read(&mut area, reason);
         return area;

@@ -114,6 +114,12 @@ pub struct HttpReply {
 )]
 pub trait HttpGet: Clock {
     async fn get(&self, url: &str, timeout_ms: u32) -> Result<HttpReply, TransportError>;
+
+    /// The same for a file that is not a DNS answer (an MTA-STS policy): no DNS `Accept`
+    /// header. Transports that cannot leave it out fall back to [`get`](Self::get).
+    async fn get_file(&self, url: &str, timeout_ms: u32) -> Result<HttpReply, TransportError> {
+        self.get(url, timeout_ms).await
+    }
 }
 
 /// Checks an HTTP reply and decodes its DNS message.
