@@ -12,7 +12,7 @@ use leptos::task::spawn_local;
 use mxray_core::check::client::SrvState;
 use mxray_core::check::records::lint_policy;
 use mxray_core::check::{
-    Area, AreaStatus, PolicyFetch, PolicyState, Progress, Report, Request, run,
+    Area, AreaStatus, PolicyFetch, PolicyState, Progress, Report, Request, mta_sts_policy_url, run,
 };
 use mxray_core::dkim::discover::State as KeyState;
 use mxray_core::dns::doh::Clock;
@@ -25,7 +25,6 @@ use crate::doh::{BrowserFetch, BrowserFile, BrowserIdna};
 use crate::resolver::use_resolvers;
 use crate::route::{Page, use_router};
 
-/// Why the page does not read the MTA-STS policy itself.
 /// Why the page does not fetch the MTA-STS policy when its own Content-Security-Policy forbids it.
 const POLICY_BLOCKED_BY_CSP: &str = "this copy of mxray talks to nothing but your DNS resolver \
     (its Content-Security-Policy says so), so it does not fetch files from other sites.";
@@ -174,26 +173,33 @@ pub fn CheckPage() -> impl IntoView {
                     f.scheduled = true;
                     let frame = frame.clone();
                     request_animation_frame(move || {
-                        let mut f = frame.borrow_mut();
-                        f.scheduled = false;
-                        if f.finished || !current() {
-                            return;
-                        }
-                        if let Some(p) = f.progress.take() {
+                        let (p, r) = {
+                            let mut f = frame.borrow_mut();
+                            f.scheduled = false;
+                            if f.finished || !current() {
+                                return;
+                            }
+                            (f.progress.take(), f.report.take())
+                        };
+                        if let Some(p) = p {
                             progress.set(p);
                         }
-                        if let Some(r) = f.report.take() {
+                        if let Some(r) = r {
                             report.set(Some(r));
                         }
                     });
                 }
             };
-            let policy_url = format!("https://mta-sts.{}/.well-known/mta-sts.txt", request.domain);
+            let policy_url = mta_sts_policy_url(&request.domain);
+            let policy_host = policy_url
+                .trim_start_matches("https://")
+                .split('/')
+                .next()
+                .unwrap_or_default();
             let unreadable = format!(
-                "the browser did not let this page read it: mta-sts.{} sends no \
+                "the browser did not let this page read it: {policy_host} sends no \
                  Access-Control-Allow-Origin header (few policy hosts do), or it could not be \
-                 reached.",
-                request.domain
+                 reached."
             );
             let policy_fetch = if csp_allows(&policy_url) {
                 PolicyFetch::FromPage {

@@ -296,6 +296,12 @@ impl<R: Resolver> Resolver for Tracked<'_, '_, R> {
     }
 }
 
+/// Where senders fetch `domain`'s MTA-STS policy (RFC 8461 §3.3).
+pub fn mta_sts_policy_url(domain: &str) -> String {
+    let domain = domain.trim_end_matches('.').to_ascii_lowercase();
+    format!("https://mta-sts.{domain}/.well-known/mta-sts.txt")
+}
+
 /// Runs the whole check. `notify` is told of every question asked and answered and of every
 /// area finished, with the report so far. `http` fetches the MTA-STS policy as `policy_fetch`
 /// says.
@@ -410,7 +416,7 @@ pub async fn run<R: Resolver, H: HttpGet>(
     };
     let sts_area = async {
         let r = tracked(Area::MtaSts);
-        let policy_url = format!("https://mta-sts.{domain}/.well-known/mta-sts.txt");
+        let policy_url = mta_sts_policy_url(&domain);
         let (published, policy_host) = join(
             records::published(&r, &format!("_mta-sts.{domain}"), "STSv1"),
             host::resolve(&r, &format!("mta-sts.{domain}")),
