@@ -194,6 +194,11 @@ impl Router {
         href
     }
 
+    /// Goes to a page with these query parameters (pushState): what a form's submit does.
+    pub fn go(&self, page: Page, params: &[(&str, &str)]) {
+        self.navigate(&self.href(page, params), false);
+    }
+
     /// Sets one query parameter of the current URL in place (replaceState), keeping every other:
     /// what a field that is kept in the URL as it is typed needs.
     pub fn replace_param(&self, key: &str, value: &str) {

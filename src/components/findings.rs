@@ -41,6 +41,19 @@ pub(crate) fn MarkedRecord(text: String, findings: Vec<Finding>) -> impl IntoVie
     }
 }
 
+/// The findings, or a line saying there are none.
+#[component]
+pub(crate) fn FindingsOrOk(
+    findings: Vec<Finding>,
+    #[prop(optional)] ok_class: Option<&'static str>,
+) -> impl IntoView {
+    if findings.is_empty() {
+        view! { <p class=ok_class>"No problems found."</p> }.into_any()
+    } else {
+        view! { <FindingList findings=findings/> }.into_any()
+    }
+}
+
 /// Findings, worst first, each with its code, RFC, message and fix.
 #[component]
 pub(crate) fn FindingList(findings: Vec<Finding>) -> impl IntoView {

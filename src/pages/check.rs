@@ -12,14 +12,15 @@ use leptos::task::spawn_local;
 use mxray_core::check::client::SrvState;
 use mxray_core::check::records::lint_policy;
 use mxray_core::check::{
-    Area, AreaStatus, PolicyFetch, PolicyState, Progress, Report, Request, mta_sts_policy_url, run,
+    Area, AreaStatus, PolicyFetch, PolicyState, Progress, Report, Request, Summary as AreaSummary,
+    mta_sts_policy_url, run,
 };
 use mxray_core::dkim::discover::State as KeyState;
 use mxray_core::dns::doh::Clock;
 use mxray_core::dns::input::normalise;
 use mxray_core::finding::Finding;
 
-use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::components::findings::{ExportLink, FindingList, FindingsOrOk, MarkedRecord};
 use crate::components::form::{DomainField, PasteField, editable};
 use crate::doh::{BrowserFetch, BrowserFile, BrowserIdna};
 use crate::resolver::use_resolvers;
@@ -89,12 +90,15 @@ pub fn CheckPage() -> impl IntoView {
     let progress: RwSignal<Progress> = RwSignal::new(Progress::default());
     let error: RwSignal<Option<String>> = RwSignal::new(None);
     let stats: RwSignal<Option<RunStats>> = RwSignal::new(None);
+    // Each area's summary row, worked out once per report for the table and the sections.
+    let summaries: Summaries = Area::ALL
+        .map(|area| Memo::new(move |_| report.with(|r| r.as_ref().map(|r| r.summary(area)))));
     // Each run has a number; a run that is no longer the latest stops updating the page.
     let generation = StoredValue::new(0u32);
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let href = router.href(
+        router.go(
             Page::Check,
             &[
                 ("domain", domain_input.get_untracked().trim()),
@@ -103,7 +107,6 @@ pub fn CheckPage() -> impl IntoView {
                 ("srv", srv_input.get_untracked().trim()),
             ],
         );
-        router.navigate(&href, false);
     };
 
     Effect::new(move |_| {
@@ -259,13 +262,13 @@ pub fn CheckPage() -> impl IntoView {
             {move || {
                 let domain = domain_param.get();
                 (!domain.trim().is_empty() && error.with(Option::is_none)).then(|| view! {
-                    <Summary report=report progress=progress/>
+                    <Summary summaries=summaries progress=progress/>
                     <p class="progress" role="status">
                         {move || if running() { "Checking…".to_owned() } else { String::new() }}
                     </p>
                 })
             }}
-            <Sections report=report policy=policy_input/>
+            <Sections report=report summaries=summaries policy=policy_input/>
             {move || stats.get().map(|s| view! {
                 <p class="check-stats" data-asked=s.asked data-sent=s.sent data-max-in-flight=s.max_in_flight
                     data-elapsed-ms=format!("{:.0}", s.elapsed_ms)>
@@ -313,16 +316,18 @@ struct Frame {
     finished: bool,
 }
 
+/// Every area's summary row, in [`Area::ALL`]'s order (`None` before the report starts).
+type Summaries = [Memo<Option<AreaSummary>>; Area::ALL.len()];
+
 /// One row per area: its status, a line saying why, and its progress while it runs.
 #[component]
-fn Summary(report: RwSignal<Option<Report>>, progress: RwSignal<Progress>) -> impl IntoView {
+fn Summary(summaries: Summaries, progress: RwSignal<Progress>) -> impl IntoView {
     view! {
         <table class="check-summary">
             <caption class="visually-hidden">"Summary by area"</caption>
             <thead><tr><th scope="col">"Area"</th><th scope="col">"Result"</th><th scope="col">"Why"</th></tr></thead>
             <tbody>
-                {Area::ALL.into_iter().map(|area| {
-                    let summary = Memo::new(move |_| report.with(|r| r.as_ref().map(|r| r.summary(area))));
+                {Area::ALL.into_iter().zip(summaries).map(|(area, summary)| {
                     let status = move || summary.with(|s| s.as_ref().map_or(AreaStatus::Pending, |s| s.status));
                     view! {
                         <tr class=move || format!("check-row check-row--{}", status().key()) data-area=area.key()>
@@ -353,25 +358,27 @@ fn Summary(report: RwSignal<Option<Report>>, progress: RwSignal<Progress>) -> im
 /// summary or findings change (a cross-area finding arriving later): not once per update of
 /// the report, which would redraw every finished area and take the focus from a field in it.
 #[component]
-fn Sections(report: RwSignal<Option<Report>>, policy: RwSignal<String>) -> impl IntoView {
+fn Sections(
+    report: RwSignal<Option<Report>>,
+    summaries: Summaries,
+    policy: RwSignal<String>,
+) -> impl IntoView {
     let router = use_router();
     Area::ALL
         .into_iter()
-        .map(|area| {
+        .zip(summaries)
+        .map(|(area, summary)| {
             let shape = Memo::new(move |_| {
+                let summary = summary.get().filter(|s| s.status != AreaStatus::Pending)?;
                 report.with(|r| {
                     let r = r.as_ref()?;
-                    let summary = r.summary(area);
-                    (summary.status != AreaStatus::Pending).then(|| {
-                        let findings: Vec<Finding> =
-                            r.findings(area).into_iter().cloned().collect();
-                        // The pasted-policy field checks against the MX hosts.
-                        let hosts = (area == Area::MtaSts)
-                            .then(|| r.mx.as_ref().map(|m| m.host_names()))
-                            .flatten()
-                            .unwrap_or_default();
-                        (summary, findings, hosts)
-                    })
+                    let findings: Vec<Finding> = r.findings(area).into_iter().cloned().collect();
+                    // The pasted-policy field checks against the MX hosts.
+                    let hosts = (area == Area::MtaSts)
+                        .then(|| r.mx.as_ref().map(|m| m.host_names()))
+                        .flatten()
+                        .unwrap_or_default();
+                    Some((summary, findings, hosts))
                 })
             });
             move || {
@@ -417,11 +424,7 @@ fn area_section(
                 {area.title()} " " <span class=format!("status status--{}", status.key())>{status.words()}</span>
             </h2>
             {body}
-            {if findings.is_empty() {
-                view! { <p class="check-area__ok">"No problems found."</p> }.into_any()
-            } else {
-                view! { <FindingList findings=findings/> }.into_any()
-            }}
+            <FindingsOrOk findings=findings ok_class="check-area__ok"/>
             {extra}
         </section>
     }

@@ -9,7 +9,7 @@ use mxray_core::dkim::{Pasted, read_pasted};
 use mxray_core::dns::input::normalise;
 use mxray_core::finding::{Finding, Severity};
 
-use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::components::findings::{ExportLink, FindingList, FindingsOrOk, MarkedRecord};
 use crate::components::form::{DomainField, PasteField, editable};
 use crate::doh::BrowserIdna;
 use crate::resolver::use_resolvers;
@@ -145,11 +145,10 @@ pub fn DkimPage() -> impl IntoView {
     let record_input = RwSignal::new(record_param.get_untracked());
 
     let go = move |domain: String, selectors: String| {
-        let href = router.href(
+        router.go(
             Page::Dkim,
             &[("domain", domain.trim()), ("selectors", selectors.trim())],
         );
-        router.navigate(&href, false);
     };
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
@@ -158,8 +157,6 @@ pub fn DkimPage() -> impl IntoView {
             selectors_input.get_untracked(),
         );
     };
-    // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
-    // reload and the check is a link (the domain and any other parameters stay).
 
     let report = LocalResource::new(move || {
         let domain = domain_param.get();
@@ -237,11 +234,7 @@ pub fn DkimPage() -> impl IntoView {
                             <h2 id="pasted-title">{if ok { "The pasted key is usable" } else { "The pasted key has errors" }}</h2>
                             <p class="pasted__key">"Key: " <strong>{record.key.words()}</strong></p>
                             <MarkedRecord text=record.text.clone() findings=findings.clone()/>
-                            {if findings.is_empty() {
-                                view! { <p>"No problems found."</p> }.into_any()
-                            } else {
-                                view! { <FindingList findings=findings/> }.into_any()
-                            }}
+                            <FindingsOrOk findings=findings/>
                         </section>
                     }.into_any()
                 }

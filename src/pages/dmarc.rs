@@ -10,7 +10,7 @@ use mxray_core::dns::input::normalise;
 use mxray_core::dns::txt::TxtLookup;
 use mxray_core::finding::{Finding, Severity};
 
-use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::components::findings::{ExportLink, FindingList, FindingsOrOk, MarkedRecord};
 use crate::components::form::{DomainField, PasteField, editable};
 use crate::doh::BrowserIdna;
 use crate::resolver::use_resolvers;
@@ -151,14 +151,11 @@ pub fn DmarcPage() -> impl IntoView {
 
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let href = router.href(
+        router.go(
             Page::Dmarc,
             &[("domain", domain_input.get_untracked().trim())],
         );
-        router.navigate(&href, false);
     };
-    // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
-    // reload and the check is a link (the domain and any other parameters stay).
 
     let report = LocalResource::new(move || {
         let domain = domain_param.get();
@@ -201,11 +198,7 @@ pub fn DmarcPage() -> impl IntoView {
                         <h2 id="pasted-title">{if ok { "The pasted record is valid" } else { "The pasted record has errors" }}</h2>
                         <MarkedRecord text=r.text.clone() findings=r.findings.clone()/>
                         <TagTable record=r.clone()/>
-                        {if r.findings.is_empty() {
-                            view! { <p>"No problems found."</p> }.into_any()
-                        } else {
-                            view! { <FindingList findings=r.findings.clone()/> }.into_any()
-                        }}
+                        <FindingsOrOk findings=r.findings.clone()/>
                     </section>
                 }
             })}

@@ -126,8 +126,7 @@ pub fn LookupPage() -> impl IntoView {
             type_input.set(rtype.clone());
         }
         asked_again.set(0);
-        let href = router.href(Page::Lookup, &[("name", name.trim()), ("type", &rtype)]);
-        router.navigate(&href, false);
+        router.go(Page::Lookup, &[("name", name.trim()), ("type", &rtype)]);
     };
 
     let result = LocalResource::new(move || {

@@ -11,7 +11,7 @@ use mxray_core::spf::analysis::{self, Analysis, LOOKUP_LIMIT, Node, Status, VOID
 use mxray_core::spf::lint::lint_pasted;
 use mxray_core::spf::{Evaluation, check_helo, check_mail_from};
 
-use crate::components::findings::{ExportLink, FindingList, MarkedRecord};
+use crate::components::findings::{ExportLink, FindingList, FindingsOrOk, MarkedRecord};
 use crate::components::form::{DomainField, PasteField, editable};
 use crate::doh::{BrowserIdna, session};
 use crate::resolver::use_resolvers;
@@ -185,17 +185,14 @@ pub fn SpfPage() -> impl IntoView {
 
     let on_domain = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let href = router.href(
+        router.go(
             Page::Spf,
             &[("domain", domain_input.get_untracked().trim())],
         );
-        router.navigate(&href, false);
     };
-    // The pasted record lives in this signal; the URL follows it, so nothing typed is lost on
-    // reload and the check is a link (the domain and any other parameters stay).
     let on_sender = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let href = router.href(
+        router.go(
             Page::Spf,
             &[
                 ("domain", domain_param.get_untracked().as_str()),
@@ -204,7 +201,6 @@ pub fn SpfPage() -> impl IntoView {
                 ("helo", helo_input.get_untracked().trim()),
             ],
         );
-        router.navigate(&href, false);
     };
 
     // The records found so far and the names being fetched: the tree grows while levels arrive.
@@ -297,11 +293,7 @@ pub fn SpfPage() -> impl IntoView {
                         {linted.record.as_ref().map(|r| view! {
                             <p class="result__meta">"Canonical form: " <code>{r.to_string()}</code></p>
                         })}
-                        {if linted.findings.is_empty() {
-                            view! { <p>"No problems found."</p> }.into_any()
-                        } else {
-                            view! { <FindingList findings=linted.findings.clone()/> }.into_any()
-                        }}
+                        <FindingsOrOk findings=linted.findings.clone()/>
                     </section>
                 }
             })}

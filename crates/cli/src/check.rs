@@ -11,7 +11,7 @@ use mxray_core::dns::cache::Stats;
 
 use crate::net::{ThreadFetch, block_on};
 use crate::source::{Backend, Failure};
-use crate::spf::print_finding;
+use crate::spf::{core_json, print_finding, print_json};
 
 /// What `mxray check` was asked.
 pub struct Args<'a> {
@@ -60,8 +60,7 @@ pub fn check(backend: &Backend, args: &Args<'_>, out: &mut String) -> Result<u8,
     let elapsed_ms = started.elapsed().as_millis();
     let stats = backend.stats();
     if args.json {
-        let mut value: serde_json::Value =
-            serde_json::from_str(&report.to_json()).unwrap_or_default();
+        let mut value = core_json(&report.to_json());
         value["stats"] = serde_json::json!({
             "questions": stats.asked,
             "sent": stats.sent,
@@ -69,11 +68,7 @@ pub fn check(backend: &Backend, args: &Args<'_>, out: &mut String) -> Result<u8,
             "max_in_flight": stats.max_in_flight,
             "elapsed_ms": elapsed_ms,
         });
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        print_json(&value, out);
     } else {
         print_report(&report, &stats, elapsed_ms, out);
     }

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use crate::net::block_on;
 use crate::source::{Backend, Failure};
-use crate::spf::{finding_json, print_finding, worst};
+use crate::spf::{core_json, finding_json, print_finding, print_json, worst};
 
 /// `mxray dkim DOMAIN`: exit 1 when an error was found.
 pub fn check(
@@ -43,12 +43,8 @@ fn has_error(d: &Discovery) -> bool {
 
 fn print_discovery(d: &Discovery, as_json: bool, out: &mut String) {
     if as_json {
-        let value: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap_or_default();
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        let value = core_json(&d.to_json());
+        print_json(&value, out);
         return;
     }
     if d.common_probed > 0 {
@@ -128,11 +124,7 @@ fn print_record(record: &KeyRecord, as_json: bool, out: &mut String) {
             "usable": record.key.is_usable(),
             "findings": record.findings.iter().map(finding_json).collect::<Vec<_>>(),
         });
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        print_json(&value, out);
         return;
     }
     outln!(out, "key: {}", record.key.words());

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use crate::net::block_on;
 use crate::source::{Backend, Failure};
-use crate::spf::{finding_json, print_finding, worst};
+use crate::spf::{core_json, finding_json, print_finding, print_json, worst};
 
 /// `mxray dmarc DOMAIN`: exit 1 when an error was found.
 pub fn check(
@@ -25,12 +25,8 @@ pub fn check(
         .iter()
         .any(|f| f.severity == Severity::Error);
     if as_json {
-        let value: serde_json::Value = serde_json::from_str(&d.to_json()).unwrap_or_default();
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        let value = core_json(&d.to_json());
+        print_json(&value, out);
         return Ok(u8::from(failed));
     }
     match &d.applied {
@@ -87,11 +83,7 @@ pub fn lint(text: &str, as_json: bool, out: &mut String) -> u8 {
             "tags": record.tags.tags.iter().map(|t| json!({"name": t.name, "value": t.value, "meaning": explain(t)})).collect::<Vec<_>>(),
             "findings": record.findings.iter().map(finding_json).collect::<Vec<_>>(),
         });
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        print_json(&value, out);
     } else {
         if record.findings.is_empty() {
             outln!(out, "No problems found in: {}", record.text);

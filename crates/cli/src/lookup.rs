@@ -15,6 +15,7 @@ use serde_json::{Value, json};
 /// Appends a line to the output (writing to a String cannot fail).
 use crate::net::{Uts46, block_on};
 use crate::source::{Backend, Failure};
+use crate::spf::print_json;
 
 /// What the command was asked.
 pub struct Request {
@@ -52,11 +53,7 @@ pub fn run(backend: &Backend, request: &Request, out: &mut String) -> Result<u8,
             "notes": target.notes,
             "answers": answers.iter().map(|(t, a)| answer_json(*t, a)).collect::<Vec<_>>(),
         });
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        print_json(&value, out);
     } else {
         print_target(&target, out);
         for (rtype, answer) in &answers {
@@ -293,11 +290,7 @@ fn compare(
             "notes": target.notes,
             "comparisons": json_rows,
         });
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        print_json(&value, out);
     }
     Ok(u8::from(!all_agree))
 }

@@ -15,8 +15,22 @@ use serde_json::{Value, json};
 use crate::net::block_on;
 use crate::source::{Backend, Failure};
 
+/// JSON text core wrote (`to_json`), as a value to print or add to.
+pub(crate) fn core_json(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or(Value::Null)
+}
+
 pub(crate) fn finding_json(f: &Finding) -> Value {
-    serde_json::from_str(&f.to_json()).unwrap_or(Value::Null)
+    core_json(&f.to_json())
+}
+
+/// One JSON document, pretty-printed: what `--json` prints.
+pub(crate) fn print_json(value: &Value, out: &mut String) {
+    outln!(
+        out,
+        "{}",
+        serde_json::to_string_pretty(value).unwrap_or_default()
+    );
 }
 
 /// A finding for people: severity, code and RFC, the message, the text underlined, the fix.
@@ -62,11 +76,7 @@ pub fn lint(text: &str, as_json: bool, out: &mut String) -> u8 {
             "valid": linted.record.is_some() && !failed,
             "findings": linted.findings.iter().map(finding_json).collect::<Vec<_>>(),
         });
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        print_json(&value, out);
     } else {
         if linted.findings.is_empty() {
             outln!(out, "No problems found in: {}", linted.text);
@@ -129,12 +139,8 @@ pub fn analyse(
         .collect();
     let failed = !a.valid || all_findings.iter().any(|f| f.severity == Severity::Error);
     if as_json {
-        let value: Value = serde_json::from_str(&a.to_json()).unwrap_or(Value::Null);
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        let value = core_json(&a.to_json());
+        print_json(&value, out);
     } else {
         outln!(
             out,
@@ -229,11 +235,7 @@ pub fn eval(backend: &Backend, request: &EvalRequest, out: &mut String) -> Resul
             value["helo"] = json!(request.helo);
             value["helo_result"] = evaluation_json(h);
         }
-        outln!(
-            out,
-            "{}",
-            serde_json::to_string_pretty(&value).unwrap_or_default()
-        );
+        print_json(&value, out);
     } else {
         let print = |label: &str, e: &Evaluation, out: &mut String| {
             outln!(out, "{label}: {} — {}", e.result.name(), e.reason);

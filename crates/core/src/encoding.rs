@@ -30,23 +30,10 @@ pub fn base64url_encode(bytes: &[u8]) -> String {
 /// alphabet or an impossible length.
 pub fn base64url_decode(text: &str) -> Option<Vec<u8>> {
     let text = text.trim_end_matches('=');
-    if text.len() % 4 == 1 {
+    if text.contains(['+', '/']) {
         return None;
     }
-    let mut out = Vec::with_capacity(text.len() * 3 / 4);
-    let mut acc: u32 = 0;
-    let mut bits = 0u32;
-    for c in text.bytes() {
-        let v = ALPHABET.iter().position(|&a| a == c)? as u32;
-        acc = (acc << 6) | v;
-        bits += 6;
-        if bits >= 8 {
-            bits -= 8;
-            out.push((acc >> bits) as u8);
-            acc &= (1 << bits) - 1;
-        }
-    }
-    Some(out)
+    base64_decode(&text.replace('-', "+").replace('_', "/")).ok()
 }
 
 /// Why base64 text did not decode.

@@ -786,6 +786,23 @@ pub fn rfc_url(rfc: &str) -> Option<String> {
     None
 }
 
+/// For tests: the codes of `findings`, and the one with `code`.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::Finding;
+
+    pub(crate) fn codes(findings: &[Finding]) -> Vec<&'static str> {
+        findings.iter().map(|f| f.code).collect()
+    }
+
+    pub(crate) fn finding<'a>(findings: &'a [Finding], code: &str) -> &'a Finding {
+        findings
+            .iter()
+            .find(|f| f.code == code)
+            .unwrap_or_else(|| panic!("{code} not in {:?}", codes(findings)))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -8,7 +8,7 @@
 use core::net::IpAddr;
 
 use super::host::{self, Host, HostState};
-use crate::dns::{Name, Outcome, RData, RecordType, Resolver};
+use crate::dns::{Name, Outcome, RecordType, Resolver};
 use crate::finding::Finding;
 use crate::join::{join, join_all};
 
@@ -136,15 +136,9 @@ pub async fn check<R: Resolver>(resolver: &R, domain: &str) -> Mx {
         }
     };
     let mut records: Vec<(u16, String)> = match &outcome {
-        Outcome::Records { records, .. } => records
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::Mx {
-                    preference,
-                    exchange,
-                } => Some((*preference, exchange.to_string().to_ascii_lowercase())),
-                _ => None,
-            })
+        Outcome::Records { .. } => outcome
+            .mx()
+            .map(|(preference, exchange)| (preference, exchange.to_string().to_ascii_lowercase()))
             .collect(),
         Outcome::NoData { .. } | Outcome::NxDomain { .. } => {
             let nxdomain = matches!(outcome, Outcome::NxDomain { .. });

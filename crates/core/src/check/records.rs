@@ -581,10 +581,7 @@ pub fn lint_bimi_record(text: &str) -> TagRecord {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn codes(findings: &[Finding]) -> Vec<&'static str> {
-        findings.iter().map(|f| f.code).collect()
-    }
+    use crate::finding::test_support::codes;
 
     #[test]
     fn mta_sts_records() {

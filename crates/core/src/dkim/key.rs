@@ -571,14 +571,11 @@ mod tests {
     const ED: &str = "11qYAYKxCrfVS/7TyWQHOg7hcvPapiMlrwIaaPcHURo=";
 
     fn codes(r: &KeyRecord) -> Vec<&'static str> {
-        r.findings.iter().map(|f| f.code).collect()
+        crate::finding::test_support::codes(&r.findings)
     }
 
     fn finding<'a>(r: &'a KeyRecord, code: &str) -> &'a Finding {
-        r.findings
-            .iter()
-            .find(|f| f.code == code)
-            .unwrap_or_else(|| panic!("{code} not in {:?}", codes(r)))
+        crate::finding::test_support::finding(&r.findings, code)
     }
 
     #[test]

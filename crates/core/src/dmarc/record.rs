@@ -688,14 +688,11 @@ mod tests {
     use super::*;
 
     fn codes(r: &DmarcRecord) -> Vec<&'static str> {
-        r.findings.iter().map(|f| f.code).collect()
+        crate::finding::test_support::codes(&r.findings)
     }
 
     fn finding<'a>(r: &'a DmarcRecord, code: &str) -> &'a Finding {
-        r.findings
-            .iter()
-            .find(|f| f.code == code)
-            .unwrap_or_else(|| panic!("{code} not in {:?}", codes(r)))
+        crate::finding::test_support::finding(&r.findings, code)
     }
 
     #[test]

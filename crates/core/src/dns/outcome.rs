@@ -82,6 +82,18 @@ impl Outcome {
         }
     }
 
+    /// The (preference, exchange) of every MX record among [`records`](Self::records), null MX
+    /// (`.`) included.
+    pub fn mx(&self) -> impl Iterator<Item = (u16, &super::Name)> {
+        self.records().iter().filter_map(|r| match &r.data {
+            RData::Mx {
+                preference,
+                exchange,
+            } => Some((*preference, exchange)),
+            _ => None,
+        })
+    }
+
     /// The CNAMEs followed on the way (none for a failure).
     pub fn chain(&self) -> &[Record] {
         match self {

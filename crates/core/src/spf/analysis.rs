@@ -425,14 +425,10 @@ impl AddressJob {
         let hosts: Vec<Name> = if self.mx {
             match resolver.query(&name, RecordType::MX).await {
                 Ok(m) => match Outcome::from_message(&m, RecordType::MX) {
-                    Outcome::Records { records, .. } => records
-                        .iter()
-                        .filter_map(|r| match &r.data {
-                            RData::Mx { exchange, .. } if !exchange.is_root() => {
-                                Some(exchange.clone())
-                            }
-                            _ => None,
-                        })
+                    outcome @ Outcome::Records { .. } => outcome
+                        .mx()
+                        .filter(|(_, exchange)| !exchange.is_root())
+                        .map(|(_, exchange)| exchange.clone())
                         .take(10)
                         .collect(),
                     _ => return (Vec::new(), 1),

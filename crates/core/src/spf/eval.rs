@@ -551,15 +551,10 @@ async fn mx_hosts<R: Resolver>(ctx: &mut Ctx<'_, R>, name: &str) -> Result<Vec<S
             )
         })?;
     let mut exchanges: Vec<(u16, String)> = match Outcome::from_message(&message, RecordType::MX) {
-        Outcome::Records { records, .. } => records
-            .iter()
-            .filter_map(|r| match &r.data {
-                RData::Mx {
-                    preference,
-                    exchange,
-                } if !exchange.is_root() => Some((*preference, exchange.to_string())),
-                _ => None,
-            })
+        outcome @ Outcome::Records { .. } => outcome
+            .mx()
+            .filter(|(_, exchange)| !exchange.is_root())
+            .map(|(preference, exchange)| (preference, exchange.to_string()))
             .collect(),
         Outcome::NoData { .. } | Outcome::NxDomain { .. } => Vec::new(),
         other => {
